@@ -1,0 +1,162 @@
+// The resolved scenario: plain structs with units in field names. scenario_parser.* builds one from
+// models/<model>.json merged with the scenario file (and --set overrides); the simulation never sees JSON.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace svcsim {
+
+enum class ServiceType { AUTH = 0, DATA = 1, COMPUTE = 2 };
+constexpr int SERVICE_TYPE_COUNT = 3;
+const char* service_type_name(ServiceType t); // "auth", "data", "compute"
+std::optional<ServiceType> service_type_from_name(const std::string& name);
+
+// One endpoint of a service type (what the instance does when a request arrives).
+struct EndpointModel {
+  std::string path;         // "/api/auth/auth-work", "/api/data/:id" (":id" matches one path segment)
+  std::string method = "*"; // "GET", "POST" or "*" (both)
+  std::string handler;      // "work", "signup", "signin", "verify", "data_get", "data_put", "compute_direct", "health"
+  double delay_ms = 0;      // setTimeout-style wait: does not block the instance's thread
+  double cpu_flops = 0;     // CPU work on the instance's single thread (shares the host's cores)
+  uint64_t response_bytes = 256;
+};
+
+struct ServiceModel {
+  std::vector<EndpointModel> endpoints;
+  double request_overhead_ms = 0; // per request handled (HTTP parsing, framework): a plain delay
+  int lb_failure_threshold = 10;  // consecutive failed balancer health checks before the balancer skips it
+};
+
+struct RegistryParams {
+  double heartbeat_interval_s = 10;
+  double cleanup_interval_s = 10;
+  double heartbeat_timeout_s = 30;
+  double call_timeout_s = 5; // every call an instance, balancer or detector makes to the registry
+  double request_overhead_ms = 0.2;
+};
+
+struct LoadBalancerParams {
+  bool dynamic_discovery = true;
+  double discovery_interval_s = 15;
+  double health_check_interval_s = 20;
+  double health_check_timeout_s = 5;
+  int max_attempts = 3;
+  double attempt_timeout_s = 10;
+  double request_overhead_ms = 0.5;  // per proxied request, on the way in
+  double response_overhead_ms = 0.5; // per proxied answer, on the way out
+};
+
+struct FaultDetectorParams {
+  double check_interval_s = 5;
+  double check_timeout_s = 3;
+  int failure_threshold = 3;
+  double slow_response_s = 1;
+};
+
+struct AuthParams {
+  std::string jwt_secret = "your-secret-key-change-in-production";
+  double jwt_expiry_s = 86400;
+  double hash_cpu_flops = 1.1e8; // simulated CPU of one bcrypt hash or compare at cost 10
+  int real_bcrypt_cost = 4;      // the real hash computed during the run (cheap; its time is not simulated)
+};
+
+struct DatabaseParams {
+  double read_ms = 0.2;
+  double write_ms = 2.0;
+  double busy_timeout_s = 5;
+};
+
+struct MessageSizes {
+  uint64_t request_bytes = 512;
+  uint64_t response_bytes = 512;
+  uint64_t control_bytes = 256; // registry calls, health checks
+};
+
+struct ClientParams {
+  double timeout_s = 60;
+  double overhead_ms = 0.0;
+};
+
+// The numbers of SPEC §1, from models/<name>.json (overridable by a scenario's "parameters").
+struct Model {
+  std::string name = "seed";
+  RegistryParams registry;
+  LoadBalancerParams load_balancer;
+  FaultDetectorParams fault_detector;
+  AuthParams auth;
+  DatabaseParams database;
+  MessageSizes messages;
+  ClientParams client;
+  ServiceModel services[SERVICE_TYPE_COUNT];
+  double health_overhead_ms = 0.1; // answering GET /health
+  // Jitter added to each instance's per-request overhead: exponential with this mean (0 = none).
+  double overhead_jitter_ms = 0;
+};
+
+// One component of the deployment (a SimGrid actor).
+enum class ComponentKind { REGISTRY, INSTANCE, LOAD_BALANCER, FAULT_DETECTOR, CLIENT, FAULT_INJECTOR };
+
+struct Component {
+  std::string name; // "service-registry", "auth-service-1", "load-balancer", "fault-detector", "client"
+  ComponentKind kind;
+  ServiceType type = ServiceType::AUTH; // instances only
+  int index = 0;                        // 1-based within its type (instances only)
+  std::string host;
+  std::string address; // "localhost:3001" when the scenario gives addresses; empty otherwise
+  double start_s = 0;
+  std::string jwt_secret; // auth instances: overrides the model's secret when non-empty
+};
+
+struct Deployment {
+  int instances[SERVICE_TYPE_COUNT] = {3, 3, 3};
+  std::vector<Component> components; // registry, instances (auth 1..N, data, compute), balancer, detector, client
+};
+
+enum class Arrivals { FIXED, POISSON };
+
+struct WorkloadPhase {
+  std::string endpoint;           // path sent to the balancer, may hold "{i}" (request index) templates
+  std::string method = "GET";
+  std::string body;               // JSON text template ("{i}" = request index within the phase); empty = none
+  double rps = 10;
+  double start_s = 20;            // absolute simulated time of the first send
+  double duration_s = 30;
+  Arrivals arrivals = Arrivals::FIXED;
+  std::optional<uint64_t> count;  // if set: exactly this many requests (overrides duration_s for the count)
+  bool use_token = false;         // send "Authorization: Bearer <token of user i>" (flows)
+};
+
+enum class FaultKind {
+  CRASH, HANG, RESTART, HOST_DOWN, LINK_DOWN, PARTITION, SLOW, ERROR_RATE, REGISTRY_OUTAGE
+};
+const char* fault_kind_name(FaultKind k);
+
+struct Fault {
+  FaultKind kind;
+  std::string target;              // component name (or host / link name for HOST_DOWN / LINK_DOWN)
+  std::vector<std::string> peers;  // PARTITION: the components the target is cut from
+  double at_s = 0;
+  std::optional<double> until_s;   // end of a hang, host/link down, partition, slowness, error rate, outage
+  double factor = 1;               // SLOW: work delay multiplier
+  double error_share = 0;          // ERROR_RATE: share of answers that are 500
+};
+
+struct Scenario {
+  std::string name;
+  std::string file;            // the scenario file as given
+  std::string platform_file;   // resolved path
+  uint64_t seed = 1;
+  std::optional<double> end_s; // simulated end; default: last workload end + client timeout
+  Model model;
+  Deployment deployment;
+  std::vector<WorkloadPhase> workloads;
+  std::vector<Fault> faults;
+  std::string system_db_path;  // empty: <out>/system.sqlite
+  std::string resolved_json;   // the merged, resolved scenario (recorded in results.sqlite)
+};
+
+} // namespace svcsim
