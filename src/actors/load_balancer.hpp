@@ -1,0 +1,84 @@
+// The round-robin load balancer (SPEC §1): receives ApiRequest (client → balancer) and proxies it as
+// ApiRequest to an instance, with retries on other instances; receives Reply, ConnectionReset; sends Reply to
+// the client. Discovery (ListRequest → registry) every 15 s and its own health checks (HealthRequest →
+// instance) every 20 s decide the pools; failed proxied requests do not count against an instance's health.
+#pragma once
+
+#include "policy/round_robin.hpp"
+#include "sim/event_loop.hpp"
+
+#include <unordered_map>
+
+namespace svcsim {
+
+class LoadBalancer : public EventLoop {
+public:
+  LoadBalancer(World& world, int self);
+  void reset() override;
+  template <class F> void for_each_open_connection(F&& f) const
+  {
+    for (const auto& p : proxies_)
+      if (p.active)
+        f(p.client, p.client_conn);
+  }
+
+protected:
+  void on_start() override;
+  void on_message(Message& m) override;
+  void on_timer(uint32_t kind, uint64_t arg) override;
+
+private:
+  enum TimerKind : uint32_t { FORWARD, ATTEMPT_TIMEOUT, DISCOVERY, DISCOVERY_TIMEOUT, HEALTH, HEALTH_TIMEOUT };
+  static constexpr uint64_t CONTROL_BIT = 1ULL << 63; // conns of discovery and health checks
+
+  struct Proxy {
+    bool active = false;
+    uint32_t generation = 0; // bumped on every attempt: a late answer to an earlier attempt is ignored
+    int client = -1;
+    uint64_t client_conn = 0;
+    uint64_t request_id = 0;
+    int type = 0;
+    uint32_t endpoint = 0;
+    bool post = false;
+    std::shared_ptr<const RequestData> data;
+    int tried[8] = {};
+    int attempts = 0;
+    int instance = -1;   // the current attempt's target
+    double attempt_start = 0;
+    int last_5xx = 0;
+  };
+  struct HealthCheck {
+    int instance;
+    int type;
+  };
+
+  uint64_t attempt_conn(uint32_t slot) const
+  {
+    return (static_cast<uint64_t>(proxies_[slot].generation) << 32) | slot;
+  }
+  Proxy* from_conn(uint64_t conn);
+  void try_attempt(uint32_t slot);
+  void attempt_failed(uint32_t slot, int outcome, int status);
+  void respond(uint32_t slot, int status, int served_by, std::shared_ptr<const std::string> body);
+  void answer_locally(const Message& m, const ApiRequest& req);
+  void discover();
+  void apply_discovery(const ListReply& list);
+  void run_health_checks();
+  void health_result(uint64_t conn, bool success);
+  PoolEntry* pool_entry(int type, int instance);
+
+  const LoadBalancerParams& params_;
+  const Model& model_;
+  std::vector<PoolEntry> pools_[SERVICE_TYPE_COUNT];
+  RoundRobin rr_[SERVICE_TYPE_COUNT];
+  std::vector<Proxy> proxies_;
+  std::vector<uint32_t> free_;
+  std::unordered_map<uint64_t, HealthCheck> health_checks_;
+  uint64_t next_control_ = 1;
+  uint64_t discovery_conn_ = 0;
+  double next_discovery_ = 0;
+  double next_health_ = 0;
+  uint64_t total_ = 0, success_ = 0, failed_ = 0;
+};
+
+} // namespace svcsim

@@ -1,0 +1,272 @@
+#include "actors/service_instance.hpp"
+
+#include "metrics/recorder.hpp"
+#include "sim/shared_services.hpp"
+
+namespace svcsim {
+
+ServiceInstance::ServiceInstance(World& world, int self, SharedServices& shared)
+    : EventLoop(world, self)
+    , shared_(shared)
+    , model_(world.scenario().model.services[static_cast<int>(world.proc(self).component->type)])
+    , global_(world.scenario().model)
+    , jitter_(world.scenario().seed, "jitter/" + world.proc(self).component->name)
+    , errors_(world.scenario().seed, "errors/" + world.proc(self).component->name)
+    , salts_(world.scenario().seed, "salts/" + world.proc(self).component->name)
+{
+}
+
+void ServiceInstance::reset()
+{
+  inflight_.clear();
+  free_.clear();
+  cpu_queue_.clear();
+  cpu_slot_ = -1;
+  registered_ = false;
+  registry_conn_ = 0;
+}
+
+void ServiceInstance::on_start()
+{
+  world_.recorder().event(now(), self_, "instance.started", self_);
+  call_registry(RegisterRequest{});
+  // setInterval(heartbeat, 10 s) starts with the process.
+  next_heartbeat_ = now() + global_.registry.heartbeat_interval_s;
+  at(next_heartbeat_, HEARTBEAT, 0);
+}
+
+void ServiceInstance::call_registry(Body&& body)
+{
+  registry_call_is_heartbeat_ = std::holds_alternative<HeartbeatRequest>(body);
+  registry_conn_ = next_conn_++;
+  world_.recorder().event(now(), self_, registry_call_is_heartbeat_ ? "instance.heartbeat_sent" : "instance.register_sent",
+                          self_);
+  send(world_.registry_id(), registry_conn_, std::move(body), global_.messages.control_bytes);
+  after(global_.registry.call_timeout_s, CALL_TIMEOUT, registry_conn_);
+}
+
+ServiceInstance::Inflight* ServiceInstance::from_token(uint64_t arg)
+{
+  uint32_t slot = static_cast<uint32_t>(arg & 0xFFFFFFFF);
+  uint32_t gen = static_cast<uint32_t>(arg >> 32);
+  if (slot >= inflight_.size() || !inflight_[slot].active || inflight_[slot].generation != gen)
+    return nullptr;
+  return &inflight_[slot];
+}
+
+uint32_t ServiceInstance::open_slot(const Message& m)
+{
+  uint32_t slot;
+  if (!free_.empty()) {
+    slot = free_.back();
+    free_.pop_back();
+  } else {
+    slot = static_cast<uint32_t>(inflight_.size());
+    inflight_.emplace_back();
+  }
+  Inflight& r = inflight_[slot];
+  uint32_t gen = r.generation + 1;
+  r = Inflight{};
+  r.generation = gen;
+  r.active = true;
+  r.from = m.from;
+  r.conn = m.conn;
+  return slot;
+}
+
+static bool path_matches(const std::string& pattern, const std::string& path)
+{
+  size_t i = 0;
+  size_t j = 0;
+  while (i < pattern.size() && j < path.size()) {
+    if (pattern[i] == ':') { // ":id" matches one non-empty segment
+      while (i < pattern.size() && pattern[i] != '/')
+        i++;
+      size_t start = j;
+      while (j < path.size() && path[j] != '/')
+        j++;
+      if (j == start)
+        return false;
+      continue;
+    }
+    if (pattern[i] != path[j])
+      return false;
+    i++;
+    j++;
+  }
+  return i == pattern.size() && j == path.size();
+}
+
+const EndpointModel* ServiceInstance::match_endpoint(uint32_t endpoint_index, const RequestData* data)
+{
+  // Work endpoints come without data and are cached by index; others are matched on their concrete path.
+  if (!data) {
+    if (endpoint_index >= endpoint_cache_.size())
+      endpoint_cache_.resize(world_.endpoints.size(), -2);
+    int& cached = endpoint_cache_[endpoint_index];
+    if (cached == -2) {
+      cached = -1;
+      for (size_t k = 0; k < model_.endpoints.size(); k++)
+        if (path_matches(model_.endpoints[k].path, world_.endpoints[endpoint_index].path)) {
+          cached = static_cast<int>(k);
+          break;
+        }
+    }
+    return cached < 0 ? nullptr : &model_.endpoints[cached];
+  }
+  for (const auto& e : model_.endpoints)
+    if (path_matches(e.path, data->path))
+      return &e;
+  return nullptr;
+}
+
+void ServiceInstance::on_message(Message& m)
+{
+  std::visit(
+      [&](auto& body) {
+        using T = std::decay_t<decltype(body)>;
+        if constexpr (std::is_same_v<T, ApiRequest>) {
+          uint32_t slot = open_slot(m);
+          Inflight& r = inflight_[slot];
+          r.data = body.data;
+          r.endpoint = match_endpoint(body.endpoint, body.data.get());
+          if (r.endpoint && r.endpoint->method != "*" && (r.endpoint->method == "POST") != body.post)
+            r.endpoint = nullptr;
+          double overhead = model_.request_overhead_ms / 1000.0;
+          if (global_.overhead_jitter_ms > 0)
+            overhead += jitter_.exponential(global_.overhead_jitter_ms) / 1000.0;
+          after(overhead, HANDLE, token(slot));
+        } else if constexpr (std::is_same_v<T, HealthRequest>) {
+          uint32_t slot = open_slot(m);
+          inflight_[slot].health = true;
+          after(global_.health_overhead_ms / 1000.0, HANDLE, token(slot));
+        } else if constexpr (std::is_same_v<T, Reply>) {
+          if (m.conn != registry_conn_)
+            return; // an answer to a call that already timed out
+          registry_conn_ = 0;
+          if (registry_call_is_heartbeat_ && body.status == 404) {
+            registered_ = false; // the registry forgot us (restarted): register again now
+            call_registry(RegisterRequest{});
+          } else if (body.status < 300) {
+            registered_ = true;
+          }
+        } else if constexpr (std::is_same_v<T, ConnectionReset>) {
+          if (m.conn == registry_conn_)
+            registry_conn_ = 0;
+        } else if constexpr (std::is_same_v<T, RegisterRequest> || std::is_same_v<T, HeartbeatRequest> ||
+                             std::is_same_v<T, DeregisterRequest> || std::is_same_v<T, ListRequest> ||
+                             std::is_same_v<T, ListReply>) {
+          world_.recorder().event(now(), self_, "protocol.unexpected", m.from, name() + ": unexpected registry message");
+        } else {
+          static_assert(ALWAYS_FALSE<T>, "service instance: unhandled message");
+        }
+      },
+      m.body);
+}
+
+void ServiceInstance::handle(uint32_t slot)
+{
+  Inflight& r = inflight_[slot];
+  if (r.health) {
+    r.status = 200;
+  } else if (!r.endpoint) {
+    r.status = 404;
+  } else if (r.endpoint->handler == "work") {
+    r.cpu_flops = r.endpoint->cpu_flops;
+    r.wait_s = r.endpoint->delay_ms * slow_factor_ / 1000.0;
+  } else {
+    unsigned char salt[16];
+    salts_.fill(salt, sizeof salt);
+    const Component& me = *world_.proc(self_).component;
+    const std::string& secret = me.jwt_secret.empty() ? global_.auth.jwt_secret : me.jwt_secret;
+    LogicOutcome out = run_endpoint_logic(shared_, global_, *r.endpoint, r.data.get(), me.name, secret, now(), salt);
+    r.status = out.status;
+    r.body = std::move(out.body);
+    r.cpu_flops = out.cpu_flops + r.endpoint->cpu_flops;
+    r.wait_s = (out.wait_s + r.endpoint->delay_ms / 1000.0) * slow_factor_;
+  }
+  // Everything on the single thread waits its turn, health checks included (Node's event loop).
+  cpu_queue_.push_back(slot);
+  if (cpu_slot_ < 0)
+    start_next_cpu();
+}
+
+void ServiceInstance::start_next_cpu()
+{
+  while (!cpu_queue_.empty()) {
+    uint32_t slot = cpu_queue_.front();
+    cpu_queue_.pop_front();
+    if (!inflight_[slot].active)
+      continue;
+    if (inflight_[slot].cpu_flops > 0) {
+      cpu_slot_ = static_cast<int>(slot);
+      start_exec(inflight_[slot].cpu_flops);
+      return;
+    }
+    after_cpu(slot);
+  }
+}
+
+void ServiceInstance::on_exec_done()
+{
+  uint32_t slot = static_cast<uint32_t>(cpu_slot_);
+  cpu_slot_ = -1;
+  after_cpu(slot);
+  start_next_cpu();
+}
+
+void ServiceInstance::after_cpu(uint32_t slot)
+{
+  if (inflight_[slot].wait_s > 0)
+    after(inflight_[slot].wait_s, REPLY, token(slot));
+  else
+    reply(slot);
+}
+
+void ServiceInstance::reply(uint32_t slot)
+{
+  Inflight& r = inflight_[slot];
+  int status = r.status;
+  if (!r.health && error_share_ > 0 && errors_.uniform() < error_share_)
+    status = 500;
+  uint64_t bytes = r.health ? global_.messages.control_bytes
+                            : (r.endpoint ? r.endpoint->response_bytes : global_.messages.response_bytes);
+  send(r.from, r.conn, Reply{status, self_, std::move(r.body)}, bytes);
+  r.active = false;
+  r.data.reset();
+  free_.push_back(slot);
+}
+
+void ServiceInstance::on_timer(uint32_t kind, uint64_t arg)
+{
+  switch (kind) {
+    case HEARTBEAT:
+      // A registration that failed is retried at the next heartbeat tick (SPEC §1).
+      if (registry_conn_ == 0)
+        call_registry(registered_ ? Body{HeartbeatRequest{}} : Body{RegisterRequest{}});
+      next_heartbeat_ += global_.registry.heartbeat_interval_s;
+      at(next_heartbeat_, HEARTBEAT, 0);
+      break;
+    case CALL_TIMEOUT:
+    case TIMER_REFUSED:
+      if (arg == registry_conn_) {
+        registry_conn_ = 0;
+        if (!registry_call_is_heartbeat_)
+          world_.recorder().event(now(), self_, "instance.register_failed", self_,
+                                  kind == CALL_TIMEOUT ? "timeout" : "refused");
+      }
+      break;
+    case HANDLE:
+      if (Inflight* r = from_token(arg))
+        handle(static_cast<uint32_t>(r - inflight_.data()));
+      break;
+    case REPLY:
+      if (Inflight* r = from_token(arg))
+        reply(static_cast<uint32_t>(r - inflight_.data()));
+      break;
+    default:
+      break;
+  }
+}
+
+} // namespace svcsim

@@ -1,0 +1,120 @@
+#include "cli/cli.hpp"
+
+#include "check/check.hpp"
+#include "cli/run_command.hpp"
+#include "cli/sweep_hooks.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+namespace svcsim {
+
+static int validate_command(const std::vector<std::string>& files, const LoadOptions& load)
+{
+  int rc = EXIT_OK;
+  for (const auto& f : files) {
+    try {
+      LoadResult r = load_scenario(f, load);
+      for (const auto& w : r.warnings)
+        std::cerr << w.format() << "\n";
+      std::cout << f << ": ok (" << r.scenario.deployment.components.size() << " components, "
+                << r.scenario.workloads.size() << " workload phases, " << r.scenario.faults.size() << " faults)\n";
+    } catch (const InputError& e) {
+      for (const auto& d : e.diagnostics())
+        std::cerr << d.format() << "\n";
+      rc = EXIT_BAD_INPUT;
+    }
+  }
+  return rc;
+}
+
+int cli_main(int argc, char** argv)
+{
+  CLI::App app{"svcsim: a deterministic SimGrid simulator of a microservice system with a registry, round-robin "
+               "load balancing, health checks, retries and a fault detector"};
+  app.fallthrough(); // CLI11 2.1: subcommands copy this at creation
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(SVCSIM_VERSION) + " (" + SVCSIM_GIT_REV + ")");
+
+  RunCommandOptions run;
+  std::string manifest;
+  long manifest_index = -1;
+  uint64_t seed = 0;
+  std::vector<std::string> cfgs, logs;
+  auto* run_cmd = app.add_subcommand("run", "Run a scenario and write its results directory");
+  run_cmd->add_option("scenario", run.scenario_file, "Scenario file (JSON)");
+  run_cmd->add_option("--seed", seed, "Override the scenario's seed");
+  run_cmd->add_option("--out", run.out_dir, "Output directory (default results/<scenario name>)");
+  run_cmd->add_option("--set", run.load.sets, "Override one scenario value: POINTER=VALUE (JSON, else a string)");
+  run_cmd->add_option("--cfg", cfgs, "SimGrid configuration K:V (e.g. --cfg=network/model:LV08)");
+  run_cmd->add_option("--log", logs, "SimGrid log setting");
+  run_cmd->add_flag("--quiet,-q", run.quiet, "No report and no progress on the terminal");
+  run_cmd->add_option("--format", run.format, "stdout: text report or json summary")->check(CLI::IsMember({"text", "json"}));
+  run_cmd->add_option("--manifest", manifest, "Run one line of a sweep manifest (with --index)");
+  run_cmd->add_option("--index", manifest_index, "0-based line of the manifest");
+
+  std::vector<std::string> validate_files;
+  LoadOptions validate_load;
+  auto* validate_cmd = app.add_subcommand("validate", "Parse and cross-check scenario files without running them");
+  validate_cmd->add_option("scenarios", validate_files, "Scenario files")->required();
+  validate_cmd->add_option("--set", validate_load.sets, "Override one scenario value: POINTER=VALUE");
+
+  CheckOptions check;
+  auto* check_cmd = app.add_subcommand("check", "Compare a run (or a collected sweep) with a baseline: the CI gate");
+  check_cmd->add_option("run_dir", check.run_dir, "Run directory (or collected sweep directory)")->required();
+  check_cmd->add_option("--baseline", check.baseline_file, "Baseline JSON file")->required();
+  check_cmd->add_flag("--update-baseline", check.update_baseline, "Rewrite the baseline's values, keep tolerances");
+  check_cmd->add_option("--json-report", check.json_report, "Also write a JSON report to this file");
+  check_cmd->add_flag("--quiet,-q", check.quiet, "Only failures and the closing line");
+  check_cmd->add_option("--format", check.format, "text table or json report")->check(CLI::IsMember({"text", "json"}));
+
+  SweepHooks sweep_hooks;
+  add_sweep_commands(app, sweep_hooks);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return EXIT_BAD_INPUT; // CLI11's own codes (105, 106, 109, ...) are all usage errors here
+  }
+
+  for (const auto& c : cfgs)
+    run.engine_args.push_back("--cfg=" + c);
+  for (const auto& l : logs)
+    run.engine_args.push_back("--log=" + l);
+  if (seed != 0 || run_cmd->count("--seed"))
+    run.load.seed = seed;
+
+  try {
+    if (*run_cmd) {
+      if (!manifest.empty())
+        return sweep_hooks.run_manifest_entry(manifest, manifest_index, run);
+      if (run.scenario_file.empty()) {
+        std::cerr << "svcsim run: error: a scenario file is required (or --manifest M --index I)\n";
+        return EXIT_BAD_INPUT;
+      }
+      return run_command(run);
+    }
+    if (*validate_cmd)
+      return validate_command(validate_files, validate_load);
+    if (*check_cmd)
+      return run_check(check, std::cout, std::cerr);
+    return sweep_hooks.dispatch();
+  } catch (const InputError& e) {
+    for (const auto& d : e.diagnostics())
+      std::cerr << d.format() << "\n";
+    return EXIT_BAD_INPUT;
+  } catch (const std::exception& e) {
+    std::cerr << "svcsim: internal error: " << e.what() << "\n";
+    return EXIT_INTERNAL;
+  }
+}
+
+} // namespace svcsim

@@ -1,0 +1,219 @@
+#include "sim/simulation.hpp"
+
+#include "actors/client.hpp"
+#include "actors/fault_detector.hpp"
+#include "actors/fault_injector.hpp"
+#include "actors/load_balancer.hpp"
+#include "actors/registry.hpp"
+#include "actors/service_instance.hpp"
+#include "metrics/progress.hpp"
+#include "sim/world.hpp"
+#include "store/system_db.hpp"
+
+#include <simgrid/s4u.hpp>
+#include <simgrid/version.h>
+
+#include <stdexcept>
+
+namespace svcsim {
+
+namespace sg4 = simgrid::s4u;
+
+Simulation::Simulation(const Scenario& scenario, RunOptions options)
+    : scenario_(scenario), options_(std::move(options)), out_(std::make_unique<RunOutput>())
+{
+}
+
+Simulation::~Simulation() = default;
+
+ServiceInstance* Simulation::instance(int id)
+{
+  if (id < 0 || world_->proc(id).component->kind != ComponentKind::INSTANCE)
+    return nullptr;
+  return static_cast<ServiceInstance*>(loops_[id].get());
+}
+
+void Simulation::launch(int id)
+{
+  Process& p = world_->proc(id);
+  EventLoop* loop = loops_[id].get();
+  loop->reset();
+  p.state = ProcState::RUNNING;
+  ever_started_[id] = 1;
+  bool daemon = p.component->kind != ComponentKind::CLIENT;
+  p.actor = sg4::Actor::create(p.component->name, p.host, [loop, daemon]() {
+    if (daemon)
+      sg4::Actor::self()->daemonize();
+    loop->run();
+  });
+}
+
+void Simulation::start_process(int id)
+{
+  Process& p = world_->proc(id);
+  const std::string& addr = p.component->address;
+  if (!addr.empty()) {
+    // A second bind of an address fails at start (EADDRINUSE), as on the real machine (SPEC §1).
+    for (auto& other : world_->processes())
+      if (&other != &p && other.component->address == addr &&
+          (other.state == ProcState::RUNNING || other.state == ProcState::HUNG)) {
+        p.state = ProcState::DEAD;
+        out_->recorder.event(sg4::Engine::get_clock(), id, "instance.bind_failed", id,
+                             "EADDRINUSE " + addr + " (held by " + other.component->name + ")");
+        return;
+      }
+  }
+  launch(id);
+}
+
+void Simulation::send_resets(int id)
+{
+  // The kernel of the crashed process's host closes its sockets: each peer gets an RST over the network.
+  std::vector<std::pair<int, uint64_t>> conns;
+  if (auto* inst = instance(id))
+    inst->for_each_open_connection([&](int peer, uint64_t conn) { conns.emplace_back(peer, conn); });
+  if (world_->proc(id).component->kind == ComponentKind::LOAD_BALANCER)
+    static_cast<LoadBalancer*>(loops_[id].get())->for_each_open_connection([&](int peer, uint64_t conn) {
+      conns.emplace_back(peer, conn);
+    });
+  if (conns.empty())
+    return;
+  World* world = world_.get();
+  uint64_t bytes = scenario_.model.messages.control_bytes;
+  sg4::Actor::create("kernel-rst", world_->proc(id).host, [world, id, conns, bytes]() {
+    sg4::Actor::self()->daemonize();
+    for (const auto& [peer, conn] : conns)
+      world->send(id, peer, conn, ConnectionReset{}, bytes);
+  });
+}
+
+void Simulation::crash_process(int id)
+{
+  Process& p = world_->proc(id);
+  if (p.state != ProcState::RUNNING && p.state != ProcState::HUNG)
+    return;
+  send_resets(id);
+  p.state = ProcState::DEAD;
+  p.mailbox->set_receiver(nullptr);
+  if (p.actor)
+    p.actor->kill();
+  p.actor = nullptr;
+}
+
+void Simulation::restart_process(int id)
+{
+  Process& p = world_->proc(id);
+  if (p.state == ProcState::RUNNING || p.state == ProcState::HUNG || !p.host->is_on())
+    return;
+  p.incarnation++; // whatever was queued for the old process is stale
+  start_process(id);
+}
+
+void Simulation::hang_process(int id, bool hang)
+{
+  Process& p = world_->proc(id);
+  if (hang && p.state == ProcState::RUNNING) {
+    p.state = ProcState::HUNG;
+    p.actor->suspend();
+  } else if (!hang && p.state == ProcState::HUNG) {
+    p.state = ProcState::RUNNING;
+    p.actor->resume();
+  }
+}
+
+void Simulation::set_host(const std::string& name, bool on)
+{
+  sg4::Host* host = sg4::Host::by_name_or_null(name);
+  if (!host)
+    return;
+  if (!on) {
+    host->turn_off(); // its actors die; World::host_state_changed marks their processes dead
+    for (auto& p : world_->processes())
+      if (p.host == host)
+        p.actor = nullptr;
+    return;
+  }
+  host->turn_on();
+  // The machine comes back and its services start again (as an init system would start them).
+  for (size_t i = 0; i < world_->processes().size(); i++) {
+    Process& p = world_->proc(static_cast<int>(i));
+    if (p.host == host && p.state == ProcState::DEAD && ever_started_[i] &&
+        p.component->kind != ComponentKind::FAULT_INJECTOR && p.component->kind != ComponentKind::CLIENT)
+      restart_process(static_cast<int>(i));
+  }
+}
+
+RunOutput Simulation::run()
+{
+  std::vector<std::string> args = {"svcsim"};
+  // The chosen network model (README): CM02 (latency + size / bandwidth, no LV08 latency factor 13.01),
+  // no cross-traffic. Given before the user's --cfg so theirs win.
+  args.push_back("--cfg=network/model:CM02");
+  args.push_back("--cfg=network/crosstraffic:0");
+  args.push_back("--log=xbt_cfg.thres:warning"); // not the configuration echo on every run
+  for (const auto& a : options_.engine_args)
+    args.push_back(a);
+  std::vector<char*> argv;
+  for (auto& a : args)
+    argv.push_back(a.data());
+  int argc = static_cast<int>(argv.size());
+  sg4::Engine engine(&argc, argv.data());
+  engine.load_platform(scenario_.platform_file);
+
+  bool deadlock = false;
+  sg4::Engine::on_deadlock_cb([&deadlock]() { deadlock = true; });
+
+  world_ = std::make_unique<World>(scenario_, out_->recorder);
+  sg4::Host::on_state_change_cb([this](sg4::Host const& h) { world_->host_state_changed(h); });
+  db_ = std::make_unique<SystemDb>(options_.system_db_path, SystemDb::OpenMode::recreate);
+  shared_.db = db_.get();
+
+  size_t n = world_->processes().size();
+  loops_.resize(n);
+  ever_started_.assign(n, 0);
+  for (size_t i = 0; i < n; i++) {
+    int id = static_cast<int>(i);
+    switch (world_->proc(id).component->kind) {
+      case ComponentKind::REGISTRY: loops_[i] = std::make_unique<Registry>(*world_, id); break;
+      case ComponentKind::INSTANCE: loops_[i] = std::make_unique<ServiceInstance>(*world_, id, shared_); break;
+      case ComponentKind::LOAD_BALANCER: loops_[i] = std::make_unique<LoadBalancer>(*world_, id); break;
+      case ComponentKind::FAULT_DETECTOR: loops_[i] = std::make_unique<FaultDetector>(*world_, id); break;
+      case ComponentKind::CLIENT: loops_[i] = std::make_unique<Client>(*world_, id); break;
+      case ComponentKind::FAULT_INJECTOR: loops_[i] = std::make_unique<FaultInjector>(*world_, id, *this); break;
+    }
+    world_->proc(id).loop = loops_[i].get();
+  }
+  launch(world_->client_id());
+  launch(world_->injector_id());
+
+  std::unique_ptr<Progress> progress;
+  if (options_.progress) {
+    double end = scenario_.end_s.value_or(0);
+    progress = std::make_unique<Progress>(scenario_.name, end);
+    sg4::Engine::on_time_advance_cb([&progress](double) { progress->update(sg4::Engine::get_clock()); });
+  }
+  engine.run();
+  if (progress)
+    progress->finish(sg4::Engine::get_clock());
+
+  if (deadlock)
+    throw std::runtime_error("simulation deadlocked at t=" + std::to_string(sg4::Engine::get_clock()) + " s");
+
+  out_->sim_time_s = sg4::Engine::get_clock();
+  out_->messages = world_->messages_sent();
+  out_->db_lock = shared_.stats;
+  for (const auto& e : world_->endpoints)
+    out_->endpoint_paths.push_back(e.path);
+  for (size_t i = 0; i < n; i++) {
+    out_->component_names.push_back(world_->proc(static_cast<int>(i)).component->name);
+    out_->component_hosts.push_back(world_->proc(static_cast<int>(i)).host->get_name());
+    out_->component_started.push_back(ever_started_[i]);
+  }
+  int major, minor, patch;
+  sg_version_get(&major, &minor, &patch);
+  out_->simgrid_version = std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
+  db_.reset();
+  return std::move(*out_);
+}
+
+} // namespace svcsim

@@ -1,0 +1,170 @@
+#include "store/results_writer.hpp"
+
+#include "check/check_report.hpp"
+
+#include <sqlite3.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fcntl.h>
+#include <stdexcept>
+#include <unistd.h>
+
+namespace svcsim {
+
+namespace {
+
+class Db {
+public:
+  explicit Db(const std::string& path)
+  {
+    if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK)
+      throw std::runtime_error("cannot create " + path + ": " + sqlite3_errmsg(db_));
+  }
+  ~Db() { sqlite3_close(db_); }
+  void exec(const char* sql)
+  {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "?";
+      sqlite3_free(err);
+      throw std::runtime_error(std::string("results.sqlite: ") + msg);
+    }
+  }
+  sqlite3_stmt* prepare(const char* sql)
+  {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db_, sql, -1, &st, nullptr) != SQLITE_OK)
+      throw std::runtime_error(std::string("results.sqlite: ") + sqlite3_errmsg(db_));
+    return st;
+  }
+  void step(sqlite3_stmt* st)
+  {
+    if (sqlite3_step(st) != SQLITE_DONE)
+      throw std::runtime_error(std::string("results.sqlite: ") + sqlite3_errmsg(db_));
+    sqlite3_reset(st);
+  }
+
+private:
+  sqlite3* db_ = nullptr;
+};
+
+struct Stmt {
+  sqlite3_stmt* s;
+  ~Stmt() { sqlite3_finalize(s); }
+};
+
+void bind_real_or_null(sqlite3_stmt* s, int i, double v)
+{
+  if (std::isfinite(v))
+    sqlite3_bind_double(s, i, v);
+  else
+    sqlite3_bind_null(s, i);
+}
+
+} // namespace
+
+void write_results_sqlite(const std::string& path, const RunOutput& run,
+                          const std::vector<std::pair<std::string, std::string>>& params)
+{
+  std::remove(path.c_str());
+  Db db(path);
+  db.exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;"
+          "CREATE TABLE params(key TEXT PRIMARY KEY, value TEXT);"
+          "CREATE TABLE requests(id INTEGER PRIMARY KEY, phase INTEGER, endpoint TEXT, method TEXT, sent_s REAL,"
+          " end_s REAL, latency_ms REAL, status INTEGER, outcome TEXT, attempts INTEGER, instance TEXT);"
+          "CREATE TABLE attempts(request_id INTEGER, attempt INTEGER, instance TEXT, start_s REAL, end_s REAL,"
+          " outcome TEXT, status INTEGER);"
+          "CREATE TABLE events(id INTEGER PRIMARY KEY, at_s REAL, component TEXT, kind TEXT, subject TEXT, detail TEXT);"
+          "CREATE TABLE series(second INTEGER PRIMARY KEY, sent INTEGER, completed INTEGER, success INTEGER,"
+          " failed INTEGER, mean_ms REAL, p50_ms REAL, p95_ms REAL, p99_ms REAL);"
+          "CREATE TABLE instance_series(second INTEGER, instance TEXT, served INTEGER, failed INTEGER,"
+          " PRIMARY KEY(second, instance));");
+  {
+    Stmt st{db.prepare("INSERT INTO params VALUES(?,?)")};
+    for (const auto& [k, v] : params) {
+      sqlite3_bind_text(st.s, 1, k.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(st.s, 2, v.c_str(), -1, SQLITE_TRANSIENT);
+      db.step(st.s);
+    }
+  }
+  std::vector<uint8_t> n_attempts = attempts_per_request(run);
+  const auto& names = run.component_names;
+  {
+    Stmt st{db.prepare("INSERT INTO requests VALUES(?,?,?,?,?,?,?,?,?,?,?)")};
+    const auto& reqs = run.recorder.requests();
+    for (size_t i = 0; i < reqs.size(); i++) {
+      const RequestRecord& r = reqs[i];
+      bool ended = r.outcome != Outcome::PENDING;
+      sqlite3_bind_int64(st.s, 1, static_cast<sqlite3_int64>(i));
+      sqlite3_bind_int(st.s, 2, static_cast<int>(r.phase));
+      sqlite3_bind_text(st.s, 3, run.endpoint_paths[r.endpoint].c_str(), -1, SQLITE_STATIC);
+      sqlite3_bind_text(st.s, 4, r.post ? "POST" : "GET", -1, SQLITE_STATIC);
+      sqlite3_bind_double(st.s, 5, r.sent_s);
+      bind_real_or_null(st.s, 6, ended ? r.end_s : NAN);
+      bind_real_or_null(st.s, 7, ended ? (r.end_s - r.sent_s) * 1000.0 : NAN);
+      sqlite3_bind_int(st.s, 8, r.status);
+      sqlite3_bind_text(st.s, 9, outcome_name(r.outcome), -1, SQLITE_STATIC);
+      sqlite3_bind_int(st.s, 10, n_attempts[i]);
+      if (r.instance >= 0)
+        sqlite3_bind_text(st.s, 11, names[r.instance].c_str(), -1, SQLITE_STATIC);
+      else
+        sqlite3_bind_null(st.s, 11);
+      db.step(st.s);
+    }
+  }
+  {
+    Stmt st{db.prepare("INSERT INTO attempts VALUES(?,?,?,?,?,?,?)")};
+    for (const auto& a : run.recorder.attempts()) {
+      sqlite3_bind_int64(st.s, 1, static_cast<sqlite3_int64>(a.request));
+      sqlite3_bind_int(st.s, 2, a.attempt);
+      sqlite3_bind_text(st.s, 3, names[a.instance].c_str(), -1, SQLITE_STATIC);
+      sqlite3_bind_double(st.s, 4, a.start_s);
+      sqlite3_bind_double(st.s, 5, a.end_s);
+      sqlite3_bind_text(st.s, 6, attempt_outcome_name(a.outcome), -1, SQLITE_STATIC);
+      sqlite3_bind_int(st.s, 7, a.status);
+      db.step(st.s);
+    }
+  }
+  {
+    Stmt st{db.prepare("INSERT INTO events(at_s, component, kind, subject, detail) VALUES(?,?,?,?,?)")};
+    for (const auto& e : run.recorder.events()) {
+      sqlite3_bind_double(st.s, 1, e.at_s);
+      sqlite3_bind_text(st.s, 2, names[e.component].c_str(), -1, SQLITE_STATIC);
+      sqlite3_bind_text(st.s, 3, e.kind.c_str(), -1, SQLITE_STATIC);
+      if (e.subject >= 0)
+        sqlite3_bind_text(st.s, 4, names[e.subject].c_str(), -1, SQLITE_STATIC);
+      else
+        sqlite3_bind_null(st.s, 4);
+      sqlite3_bind_text(st.s, 5, e.detail.c_str(), -1, SQLITE_STATIC);
+      db.step(st.s);
+    }
+  }
+  {
+    Stmt st{db.prepare("INSERT INTO series VALUES(?,?,?,?,?,?,?,?,?)")};
+    for (const auto& r : build_series(run)) {
+      sqlite3_bind_int64(st.s, 1, r.second);
+      sqlite3_bind_int64(st.s, 2, static_cast<sqlite3_int64>(r.sent));
+      sqlite3_bind_int64(st.s, 3, static_cast<sqlite3_int64>(r.completed));
+      sqlite3_bind_int64(st.s, 4, static_cast<sqlite3_int64>(r.success));
+      sqlite3_bind_int64(st.s, 5, static_cast<sqlite3_int64>(r.failed));
+      bind_real_or_null(st.s, 6, r.mean_ms);
+      bind_real_or_null(st.s, 7, r.p50_ms);
+      bind_real_or_null(st.s, 8, r.p95_ms);
+      bind_real_or_null(st.s, 9, r.p99_ms);
+      db.step(st.s);
+    }
+  }
+  db.exec("INSERT INTO instance_series SELECT CAST(start_s AS INTEGER), instance,"
+          " SUM(outcome = 'answered'), SUM(outcome != 'answered') FROM attempts GROUP BY 1, 2;"
+          "COMMIT;");
+}
+
+void save_file_atomic(const std::string& path, const std::string& text)
+{
+  std::string failure = write_file_atomic(path, text);
+  if (!failure.empty())
+    throw std::runtime_error(failure);
+}
+
+} // namespace svcsim

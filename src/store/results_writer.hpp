@@ -1,0 +1,19 @@
+// results.sqlite (docs/outputs.md): one row per request and per balancer attempt, the event log, the
+// per-second series and the run's parameters, written after the run in one transaction.
+#pragma once
+
+#include "metrics/summary.hpp"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace svcsim {
+
+void write_results_sqlite(const std::string& path, const RunOutput& run,
+                          const std::vector<std::pair<std::string, std::string>>& params);
+
+// Writes `text` to `path` atomically (a temporary file, fsync, rename); throws on failure.
+void save_file_atomic(const std::string& path, const std::string& text);
+
+} // namespace svcsim
