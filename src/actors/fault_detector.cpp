@@ -113,7 +113,7 @@ void FaultDetector::on_timer(uint32_t kind, uint64_t arg)
   switch (kind) {
     case CYCLE:
       start_cycle();
-      next_cycle_ += params_.check_interval_s;
+      next_cycle_ = next_tick(next_cycle_, params_.check_interval_s);
       at(next_cycle_, CYCLE, 0);
       break;
     case LIST_TIMEOUT:

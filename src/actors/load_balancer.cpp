@@ -294,7 +294,7 @@ void LoadBalancer::on_timer(uint32_t kind, uint64_t arg)
       break;
     case DISCOVERY:
       discover();
-      next_discovery_ += params_.discovery_interval_s;
+      next_discovery_ = next_tick(next_discovery_, params_.discovery_interval_s);
       at(next_discovery_, DISCOVERY, 0);
       break;
     case DISCOVERY_TIMEOUT:
@@ -305,7 +305,7 @@ void LoadBalancer::on_timer(uint32_t kind, uint64_t arg)
       break;
     case HEALTH:
       run_health_checks();
-      next_health_ += params_.health_check_interval_s;
+      next_health_ = next_tick(next_health_, params_.health_check_interval_s);
       at(next_health_, HEALTH, 0);
       break;
     case HEALTH_TIMEOUT:

@@ -81,7 +81,7 @@ void Registry::on_timer(uint32_t kind, uint64_t)
     table_.sweep(now(), params_.heartbeat_timeout_s, [this](const ServiceEntry& e) {
       world_.recorder().event(now(), self_, "registry.unhealthy", e.instance);
     });
-    next_sweep_ += params_.cleanup_interval_s; // exact multiples: no drift from float sums of `now`
+    next_sweep_ = next_tick(next_sweep_, params_.cleanup_interval_s);
     at(next_sweep_, SWEEP, 0);
   }
 }

@@ -244,7 +244,7 @@ void ServiceInstance::on_timer(uint32_t kind, uint64_t arg)
       // A registration that failed is retried at the next heartbeat tick (SPEC §1).
       if (registry_conn_ == 0)
         call_registry(registered_ ? Body{HeartbeatRequest{}} : Body{RegisterRequest{}});
-      next_heartbeat_ += global_.registry.heartbeat_interval_s;
+      next_heartbeat_ = next_tick(next_heartbeat_, global_.registry.heartbeat_interval_s);
       at(next_heartbeat_, HEARTBEAT, 0);
       break;
     case CALL_TIMEOUT:

@@ -96,7 +96,7 @@ ojson build_fault_report(const Scenario& sc, const RunOutput& run)
     double extra_ms = 0;
     std::vector<char> touched(reqs.size(), 0);
     for (const auto& at : attempts)
-      if (at.instance == t && at.start_s >= a && at.start_s <= u && at.outcome != AttemptOutcome::ANSWERED)
+      if (at.instance == t && at.end_s >= a && at.start_s <= u && at.outcome != AttemptOutcome::ANSWERED)
         touched[at.request] = 1;
     double window_end = std::isfinite(u) ? u : INFINITY;
     for (size_t i = 0; i < reqs.size(); i++) {

@@ -42,11 +42,39 @@ void EventLoop::start_exec(double flops)
   exec_->start();
 }
 
+void EventLoop::hang()
+{
+  hung_ = true;
+  if (exec_)
+    exec_->suspend();
+}
+
+void EventLoop::resume()
+{
+  hung_ = false;
+  if (exec_)
+    exec_->resume();
+  if (blocked_)
+    resumed_->release();
+}
+
+void EventLoop::wait_while_hung()
+{
+  while (hung_) {
+    blocked_ = true;
+    resumed_->acquire();
+    blocked_ = false;
+  }
+}
+
 void EventLoop::run()
 {
   Process& me = world_.proc(self_);
   timers_ = {};
   exec_ = nullptr;
+  hung_ = false;
+  blocked_ = false;
+  resumed_ = sg4::Semaphore::create(0);
   deferred_.clear();
   deferred_free_.clear();
   me.mailbox->set_receiver(sg4::Actor::self());
@@ -55,6 +83,7 @@ void EventLoop::run()
   sg4::CommPtr receive = me.mailbox->get_async<Message>(&incoming);
   on_start();
   while (keep_running()) {
+    wait_while_hung();
     double t = now();
     while (!timers_.empty() && timers_.top().when <= t + DUE_EPSILON_S) {
       Timer timer = timers_.top();
@@ -75,6 +104,7 @@ void EventLoop::run()
       waiting_.push_back(exec_);
     double timeout = timers_.empty() ? -1.0 : std::max(0.0, timers_.top().when - now());
     ssize_t done = sg4::Activity::wait_any_for(waiting_, timeout);
+    wait_while_hung(); // what arrived while the process was stopped is handled after it resumes
     if (done == 0) {
       Message* m = incoming;
       receive = me.mailbox->get_async<Message>(&incoming);

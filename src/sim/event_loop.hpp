@@ -27,6 +27,11 @@ public:
   // Called by the process owner before a (re)start: forget everything (a new process starts empty).
   virtual void reset() {}
 
+  // kill -STOP / kill -CONT: nothing inside runs while hung (no timers, no messages, the CPU work stops);
+  // messages queue in the mailbox and overdue timers fire at once on resume.
+  void hang();
+  void resume();
+
   int id() const { return self_; }
   const std::string& name() const { return world_.proc(self_).component->name; }
 
@@ -49,6 +54,13 @@ protected:
   SendResult send(int to, uint64_t conn, Body&& body, uint64_t bytes);
   // Sends after a local delay (processing overhead); the message is built now.
   void send_later(double delay, int to, uint64_t conn, Body&& body, uint64_t bytes);
+  // Node's setInterval: the next tick is one interval after this one fired; a tick that fired late (the
+  // process was stopped) moves the schedule to now + interval.
+  double next_tick(double scheduled, double interval) const
+  {
+    double t = now();
+    return (t - scheduled > 1e-6 ? t : scheduled) + interval;
+  }
   // Starts a CPU execution on this component's host (only one at a time: the single thread).
   void start_exec(double flops);
   bool exec_running() const { return exec_ != nullptr; }
@@ -74,7 +86,11 @@ private:
   std::vector<uint32_t> deferred_free_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
   uint64_t timer_seq_ = 0;
+  void wait_while_hung();
   simgrid::s4u::ExecPtr exec_;
+  simgrid::s4u::SemaphorePtr resumed_;
+  bool hung_ = false;
+  bool blocked_ = false;
   std::vector<simgrid::s4u::ActivityPtr> waiting_; // reused each iteration
 };
 

@@ -114,10 +114,10 @@ void Simulation::hang_process(int id, bool hang)
   Process& p = world_->proc(id);
   if (hang && p.state == ProcState::RUNNING) {
     p.state = ProcState::HUNG;
-    p.actor->suspend();
+    loops_[id]->hang();
   } else if (!hang && p.state == ProcState::HUNG) {
     p.state = ProcState::RUNNING;
-    p.actor->resume();
+    loops_[id]->resume();
   }
 }
 
