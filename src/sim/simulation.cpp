@@ -58,7 +58,7 @@ void Simulation::start_process(int id)
       if (&other != &p && other.component->address == addr &&
           (other.state == ProcState::RUNNING || other.state == ProcState::HUNG)) {
         p.state = ProcState::DEAD;
-        out_->recorder.event(sg4::Engine::get_clock(), id, "instance.bind_failed", id,
+        out_->recorder.event(sg4::Engine::get_clock(), id, "process.bind_failed", id,
                              "EADDRINUSE " + addr + " (held by " + other.component->name + ")");
         return;
       }
