@@ -8,14 +8,24 @@
 
 namespace svcsim {
 
-static std::string expand(const std::string& text, uint64_t i)
+// Request templates: "{i}" is the request's index in its phase (0-based), "{n}" the same counted from 1.
+static std::string replace_all(const std::string& text, const std::string& key, const std::string& value)
 {
   std::string out;
   size_t pos = 0;
-  const std::string key = "{i}";
   for (size_t hit; (hit = text.find(key, pos)) != std::string::npos; pos = hit + key.size())
-    out += text.substr(pos, hit - pos) + std::to_string(i);
+    out += text.substr(pos, hit - pos) + value;
   return out + text.substr(pos);
+}
+
+static std::string expand(const std::string& text, uint64_t i)
+{
+  return replace_all(replace_all(text, "{i}", std::to_string(i)), "{n}", std::to_string(i + 1));
+}
+
+static bool has_template(const std::string& text)
+{
+  return text.find("{i}") != std::string::npos || text.find("{n}") != std::string::npos;
 }
 
 Client::Client(World& world, int self) : EventLoop(world, self), timeout_s_(world.scenario().model.client.timeout_s)
@@ -27,7 +37,7 @@ Client::Client(World& world, int self) : EventLoop(world, self), timeout_s_(worl
     Phase p;
     p.spec = &w;
     p.endpoint = world.endpoint_index(w.endpoint);
-    p.templated = w.endpoint.find("{i}") != std::string::npos || !w.body.empty() || w.use_token;
+    p.templated = has_template(w.endpoint) || !w.body.empty() || w.use_token;
     p.collects_tokens = w.endpoint.rfind("/api/auth/", 0) == 0 && w.endpoint.find("-work") == std::string::npos;
     p.total = w.count ? *w.count : static_cast<uint64_t>(std::ceil(w.duration_s * w.rps - 1e-9));
     p.next_at = w.start_s;

@@ -45,6 +45,20 @@ static void prepare_out_dir(const std::string& dir)
   std::remove(probe.c_str());
 }
 
+// The seed's README: the default JWT_SECRET is "not recommended for production"; say so, as its docs do.
+void warn_default_secret(const Scenario& scenario)
+{
+  static const std::string DEFAULT_SECRET = "your-secret-key-change-in-production";
+  for (const auto& c : scenario.deployment.components)
+    if (c.kind == ComponentKind::INSTANCE && c.type == ServiceType::AUTH &&
+        (c.jwt_secret.empty() ? scenario.model.auth.jwt_secret : c.jwt_secret) == DEFAULT_SECRET) {
+      std::cerr << scenario.file << ": warning: " << c.name
+                << " signs tokens with the default JWT secret (set /parameters/auth/jwt_secret; the seed's docs: "
+                   "change it in production)\n";
+      return;
+    }
+}
+
 int run_scenario(const Scenario& scenario, const RunCommandOptions& options, const std::string& out_dir)
 {
   double wall0 = perf_wall_seconds();
@@ -111,6 +125,7 @@ int run_command(const RunCommandOptions& options)
   LoadResult loaded = load_scenario(options.scenario_file, options.load);
   for (const auto& w : loaded.warnings)
     std::cerr << w.format() << "\n";
+  warn_default_secret(loaded.scenario);
   std::string out = options.out_dir.empty() ? "results/" + loaded.scenario.name : options.out_dir;
   return run_scenario(loaded.scenario, options, out);
 }

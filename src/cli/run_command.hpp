@@ -24,5 +24,6 @@ int run_scenario(const Scenario& scenario, const RunCommandOptions& options, con
 int run_command(const RunCommandOptions& options);
 
 std::string sha256_hex(const std::string& text);
+void warn_default_secret(const Scenario& scenario);
 
 } // namespace svcsim
