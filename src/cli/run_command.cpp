@@ -49,6 +49,11 @@ static void prepare_out_dir(const std::string& dir)
 void warn_default_secret(const Scenario& scenario)
 {
   static const std::string DEFAULT_SECRET = "your-secret-key-change-in-production";
+  bool uses_tokens = false; // only runs that issue or check tokens: the work endpoints never sign anything
+  for (const auto& w : scenario.workloads)
+    uses_tokens = uses_tokens || (w.endpoint.rfind("/api/auth/", 0) == 0 && w.endpoint.find("-work") == std::string::npos);
+  if (!uses_tokens)
+    return;
   for (const auto& c : scenario.deployment.components)
     if (c.kind == ComponentKind::INSTANCE && c.type == ServiceType::AUTH &&
         (c.jwt_secret.empty() ? scenario.model.auth.jwt_secret : c.jwt_secret) == DEFAULT_SECRET) {
