@@ -51,6 +51,8 @@ int cli_main(int argc, char** argv)
   run_cmd->add_option("--log", logs, "SimGrid log setting");
   run_cmd->add_flag("--quiet,-q", run.quiet, "No report and no progress on the terminal");
   run_cmd->add_option("--format", run.format, "stdout: text report or json summary")->check(CLI::IsMember({"text", "json"}));
+  run_cmd->add_option("--trace", run.trace_file, "Also write the run as Chrome trace-event JSON (Perfetto) to FILE");
+  run_cmd->add_flag("--no-report", run.no_report, "Do not write report.html");
   run_cmd->add_option("--manifest", manifest, "Run one line of a sweep manifest (with --index)");
   run_cmd->add_option("--index", manifest_index, "0-based line of the manifest");
 

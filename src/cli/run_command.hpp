@@ -17,6 +17,7 @@ struct RunCommandOptions {
   bool quiet = false;
   std::string format = "text";          // stdout: "text" report or the "json" summary
   std::string trace_file;               // optional Chrome trace-event JSON
+  bool no_report = false;               // skip report.html (sweeps)
 };
 
 // Runs a loaded scenario into out_dir. Returns the exit code (0). Throws InputError / runtime_error.

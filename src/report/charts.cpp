@@ -5,11 +5,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
-namespace svcsim::report {
+namespace svcsim::report
+{
 
-namespace {
+namespace
+{
 
 constexpr double WIDTH = 960;
 constexpr const char* C_P50 = "#1f77b4";
@@ -28,14 +31,14 @@ void shade_windows(Svg& svg, const Frame& f, const std::vector<FaultWindow>& win
     if (w.from_s >= f.x.lo && w.from_s <= f.x.hi) {
       svg.line(f.x.map(w.from_s), f.top, f.x.map(w.from_s), f.bottom, C_BAD, 1.2, "5,3");
       if (labels)
-        svg.text(f.x.map(w.from_s) + 4, f.top + 12, w.label, "start", 10, C_BAD);
+        svg.text(f.x.map(w.from_s) + 4, f.top + 12, w.label, "start", 10, C_BAD, false, true);
     }
   }
 }
 
 // Lines broken where a second had no completed request (NaN), so gaps show as gaps.
-void series_line(Svg& svg, const Frame& f, const std::vector<SeriesRow>& s, double SeriesRow::*field,
-                 const char* color, double width = 1.5, const char* dash = nullptr)
+void series_line(Svg& svg, const Frame& f, const std::vector<SeriesRow>& s, double SeriesRow::*field, const char* color,
+                 double width = 1.5, const char* dash = nullptr)
 {
   Points pts;
   for (const auto& r : s) {
@@ -96,8 +99,8 @@ std::string ecdf_svg(const std::vector<double>& v, const double pct[3])
   } else {
     const size_t tail = 100, even = MAX_ECDF_POINTS - tail - 3;
     for (size_t j = 0; j < even; j++)
-      idx.push_back(static_cast<size_t>(std::llround(static_cast<double>(j) * static_cast<double>(n - 1 - tail) /
-                                                      static_cast<double>(even - 1))));
+      idx.push_back(static_cast<size_t>(
+          std::llround(static_cast<double>(j) * static_cast<double>(n - 1 - tail) / static_cast<double>(even - 1))));
     for (size_t i = n - tail; i < n; i++)
       idx.push_back(i);
     for (double q : {50.0, 95.0, 99.0}) {
@@ -133,8 +136,8 @@ std::string ecdf_svg(const std::vector<double>& v, const double pct[3])
   svg.text(lx + 36, ly + 18, fmt::format("ECDF ({} requests)", n), "start", 11);
   for (int k = 0; k < 3; k++) {
     svg.marker(lx + 19, ly + 32 + 16 * k, 'o', colors[k], names[k]);
-    svg.text(lx + 36, ly + 36 + 16 * k, fmt::format("{} = {} ms", names[k], fmt_num(pct[k])), "start", 11,
-             colors[k], true);
+    svg.text(lx + 36, ly + 36 + 16 * k, fmt::format("{} = {} ms", names[k], fmt_num(pct[k])), "start", 11, colors[k],
+             true);
   }
   return svg.finish();
 }
@@ -157,7 +160,8 @@ std::string percentiles_svg(const std::vector<SeriesRow>& s, const std::vector<F
   // A hang's 10 s attempts would flatten the normal 200 ms band on a linear axis.
   bool log_y = lo > 0 && hi / lo > 20;
   Frame f = series_frame(s, height, log_y ? lo : std::min(lo, hi) * 0.98, hi * 1.02, log_y);
-  draw_axes(svg, f, "simulated time (s)", log_y ? "latency (ms, log), by second ended" : "latency (ms), by second ended");
+  draw_axes(svg, f, "simulated time (s)",
+            log_y ? "latency (ms, log), by second ended" : "latency (ms), by second ended");
   shade_windows(svg, f, windows, true);
   series_line(svg, f, s, &SeriesRow::p50_ms, C_P50);
   series_line(svg, f, s, &SeriesRow::p95_ms, C_P95);
@@ -181,7 +185,8 @@ std::string throughput_svg(const std::vector<SeriesRow>& s, const std::vector<Fa
     if (r.failed > 0) {
       double x = f.x.map(static_cast<double>(r.second) + 0.5);
       double y = f.y.map(static_cast<double>(r.failed));
-      svg.rect(x - bar_w / 2, y, bar_w, f.bottom - y, C_BAD, 0.8, fmt::format("second {}: {} failed", r.second, r.failed));
+      svg.rect(x - bar_w / 2, y, bar_w, f.bottom - y, C_BAD, 0.8,
+               fmt::format("second {}: {} failed", r.second, r.failed));
     }
   auto counts = [&](uint64_t SeriesRow::*field, const char* color, double width, const char* dash) {
     Points pts;
@@ -192,8 +197,9 @@ std::string throughput_svg(const std::vector<SeriesRow>& s, const std::vector<Fa
   counts(&SeriesRow::sent, "#7f7f7f", 1.2, "2,3");
   counts(&SeriesRow::completed, "#333", 1.6, nullptr);
   counts(&SeriesRow::success, C_OK, 1.2, nullptr);
-  draw_legend(svg, f.left + 8, 16,
-              {{"sent", "#7f7f7f"}, {"completed", "#333"}, {"success", C_OK}, {"failed", C_BAD}, {"fault window", "#f4c7c7"}});
+  draw_legend(
+      svg, f.left + 8, 16,
+      {{"sent", "#7f7f7f"}, {"completed", "#333"}, {"success", C_OK}, {"failed", C_BAD}, {"fault window", "#f4c7c7"}});
   return svg.finish();
 }
 
@@ -219,7 +225,8 @@ std::string instance_share_svg(const std::vector<InstanceBar>& bars)
     const InstanceBar& b = bars[i];
     double y = top + row * static_cast<double>(i);
     double share = total_served ? 100.0 * static_cast<double>(b.served) / static_cast<double>(total_served) : 0;
-    std::string tip = fmt::format("{}: {} served ({}%), {} failed attempts", b.name, b.served, fmt_num(share, 1), b.failed);
+    std::string tip =
+        fmt::format("{}: {} served ({}%), {} failed attempts", b.name, b.served, fmt_num(share, 1), b.failed);
     svg.text(f.left - 8, y + row * 0.68, b.name, "end", 11);
     double x0 = f.x.map(0), xs = f.x.map(static_cast<double>(b.served)),
            xf = f.x.map(static_cast<double>(b.served + b.failed));
@@ -232,8 +239,11 @@ std::string instance_share_svg(const std::vector<InstanceBar>& bars)
              "start", 10.5);
   }
   svg.line(f.left, f.top, f.left, f.bottom, "#333");
-  draw_legend(svg, f.left, 16, {{"auth", type_color("auth")}, {"data", type_color("data")},
-                                {"compute", type_color("compute")}, {"failed attempts", C_BAD}});
+  draw_legend(svg, f.left, 16,
+              {{"auth", type_color("auth")},
+               {"data", type_color("data")},
+               {"compute", type_color("compute")},
+               {"failed attempts", C_BAD}});
   return svg.finish();
 }
 
@@ -243,9 +253,11 @@ std::string timeline_svg(const Timeline& tl)
   const double lane_h = VIEW_COUNT * row_h + gap;
   double bottom = top + lane_h * static_cast<double>(tl.lanes.size());
   double height = bottom + 80;
-  Svg svg(WIDTH, height, "Failover timeline: each instance's process state and its state as the registry, the "
-                         "balancer and the detector saw it");
-  Frame f{left, top, right, bottom, Axis{0, std::max(tl.end_s, 1e-9), left, right, false}, Axis{0, 1, bottom, top, false}};
+  Svg svg(WIDTH, height,
+          "Failover timeline: each instance's process state and its state as the registry, the "
+          "balancer and the detector saw it");
+  Frame f{
+      left, top, right, bottom, Axis{0, std::max(tl.end_s, 1e-9), left, right, false}, Axis{0, 1, bottom, top, false}};
   for (double t : f.x.ticks(10)) {
     svg.line(f.x.map(t), top, f.x.map(t), bottom, "#eeeeee");
     svg.text(f.x.map(t), bottom + 16, fmt_num(t, 1), "middle", 10);
@@ -254,9 +266,7 @@ std::string timeline_svg(const Timeline& tl)
   for (const auto& w : tl.windows)
     if (w.to_s > w.from_s)
       svg.rect(f.x.map(w.from_s), top, f.x.map(w.to_s) - f.x.map(w.from_s), bottom - top, C_BAD, 0.06, w.label);
-  auto row_y = [&](int lane, View v) {
-    return top + lane_h * lane + gap / 2 + row_h * static_cast<int>(v);
-  };
+  auto row_y = [&](int lane, View v) { return top + lane_h * lane + gap / 2 + row_h * static_cast<int>(v); };
   for (size_t l = 0; l < tl.lanes.size(); l++) {
     const Lane& lane = tl.lanes[l];
     int li = static_cast<int>(l);
@@ -267,41 +277,60 @@ std::string timeline_svg(const Timeline& tl)
       double y = row_y(li, static_cast<View>(v));
       svg.text(left - 6, y + row_h * 0.8, view_name(static_cast<View>(v)), "end", 8, "#666");
       for (const auto& s : lane.views[v])
-        svg.rect(f.x.map(s.from_s), y + 1, f.x.map(s.to_s) - f.x.map(s.from_s), row_h - 2, lane_state_color(s.state),
-                 1, fmt::format("{} · {}: {} {}–{} s", lane.name, view_name(static_cast<View>(v)),
-                                lane_state_name(s.state), fmt_num(s.from_s), fmt_num(s.to_s)));
+        svg.rect(f.x.map(s.from_s), y + 1, f.x.map(s.to_s) - f.x.map(s.from_s), row_h - 2, lane_state_color(s.state), 1,
+                 fmt::format("{} · {}: {} {}–{} s", lane.name, view_name(static_cast<View>(v)),
+                             lane_state_name(s.state), fmt_num(s.from_s), fmt_num(s.to_s)));
     }
   }
   // Marks; the delay from each fault to the first detection per view (and to serving again) beside it.
   std::vector<double> fault_at(tl.lanes.size(), -1);
+  std::vector<double> label_end(tl.lanes.size(), -1); // a second fault label too close goes under the lane
   std::vector<std::array<bool, VIEW_COUNT + 1>> labelled(tl.lanes.size());
   for (const auto& m : tl.marks) {
     double x = f.x.map(m.at_s), y = row_y(m.lane, m.view) + row_h / 2;
-    std::string tip = fmt::format("{} · {}: {} at {} s", tl.lanes[m.lane].name, view_name(m.view), m.label, fmt_num(m.at_s, 6));
+    std::string tip =
+        fmt::format("{} · {}: {} at {} s", tl.lanes[m.lane].name, view_name(m.view), m.label, fmt_num(m.at_s, 6));
     int slot = m.kind == MarkKind::SERVES_AGAIN ? VIEW_COUNT : static_cast<int>(m.view);
     bool first_after_fault = fault_at[m.lane] >= 0 && m.at_s >= fault_at[m.lane] && !labelled[m.lane][slot];
     switch (m.kind) {
-      case MarkKind::FAULT:
-        if (fault_at[m.lane] < 0 || m.at_s > fault_at[m.lane]) {
-          fault_at[m.lane] = m.at_s;
-          labelled[m.lane].fill(false);
-        }
-        svg.line(x, row_y(m.lane, View::PROCESS) - 2, x, row_y(m.lane, View::DETECTOR) + row_h + 2, "#000", 2.2);
-        svg.text(x + 4, row_y(m.lane, View::PROCESS) - 2, fmt::format("{} @ {} s", m.label, fmt_num(m.at_s)), "start",
-                 10, "#000", true);
-        continue;
-      case MarkKind::DETECTION: svg.marker(x, y, 'v', "#000", tip, 5); break;
-      case MarkKind::RECOVERY: svg.marker(x, y, '^', C_OK, tip, 5); break;
-      case MarkKind::SERVES_AGAIN: svg.marker(x, y, '*', "#ffd700", tip, 5); break;
+    case MarkKind::FAULT:
+      if (fault_at[m.lane] < 0 || m.at_s > fault_at[m.lane]) {
+        fault_at[m.lane] = m.at_s;
+        labelled[m.lane].fill(false);
+      }
+      svg.line(x, row_y(m.lane, View::PROCESS) - 2, x, row_y(m.lane, View::DETECTOR) + row_h + 2, "#000", 2.2);
+      {
+        std::string label = fmt::format("{} @ {} s", m.label, fmt_num(m.at_s));
+        bool below = x + 4 < label_end[m.lane];
+        svg.text(x + 4, below ? row_y(m.lane, View::DETECTOR) + row_h + 9 : row_y(m.lane, View::PROCESS) - 2, label,
+                 "start", 10, "#000", true, true);
+        if (!below)
+          label_end[m.lane] = x + 4 + 6.5 * static_cast<double>(label.size());
+      }
+      continue;
+    case MarkKind::DETECTION:
+      svg.marker(x, y, 'v', "#000", tip, 5);
+      break;
+    case MarkKind::RECOVERY:
+      svg.marker(x, y, '^', C_OK, tip, 5);
+      break;
+    case MarkKind::SERVES_AGAIN:
+      svg.marker(x, y, '*', "#ffd700", tip, 5);
+      break;
     }
     if (first_after_fault && m.kind != MarkKind::RECOVERY) {
       labelled[m.lane][slot] = true;
-      svg.text(x + 7, y + 3.5, fmt::format("+{} s", fmt_num(m.at_s - fault_at[m.lane], 1)), "start", 9.5, "#000");
+      svg.text(x + 7, y + 3.5, fmt::format("+{} s", fmt_num(m.at_s - fault_at[m.lane], 1)), "start", 9.5, "#000", true,
+               true);
     }
   }
   double ly = bottom + 56;
-  draw_legend(svg, left, ly, {{"up / healthy / in pool", "#2ca02c"}, {"down / unhealthy / skipped", C_BAD},
-                              {"hung", "#ff7f0e"}, {"degraded", "#bcbd22"}, {"unknown (detector)", "#c7c7c7"}});
+  draw_legend(svg, left, ly,
+              {{"up / healthy / in pool", "#2ca02c"},
+               {"down / unhealthy / skipped", C_BAD},
+               {"hung", "#ff7f0e"},
+               {"degraded", "#bcbd22"},
+               {"unknown (detector)", "#c7c7c7"}});
   svg.line(left, ly + 14, left + 14, ly + 14, "#000", 2.2);
   svg.text(left + 18, ly + 18, "fault", "start", 10.5);
   svg.marker(left + 70, ly + 14, 'v', "#000", "detection", 5);
@@ -310,8 +339,10 @@ std::string timeline_svg(const Timeline& tl)
   svg.text(left + 160, ly + 18, "taken back", "start", 10.5);
   svg.marker(left + 235, ly + 14, '*', "#ffd700", "serves again", 5);
   svg.text(left + 245, ly + 18, "serves again (first answered attempt after the fault)", "start", 10.5);
-  svg.text(left, top - 12, "rows per instance: process (what really happened), then the registry's, the "
-                           "balancer's and the detector's view", "start", 10.5, "#555");
+  svg.text(left, top - 12,
+           "rows per instance: process (what really happened), then the registry's, the "
+           "balancer's and the detector's view",
+           "start", 10.5, "#555");
   return svg.finish();
 }
 

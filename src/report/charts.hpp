@@ -10,7 +10,8 @@
 #include <string>
 #include <vector>
 
-namespace svcsim::report {
+namespace svcsim::report
+{
 
 // `sorted_ms`: every ended request's latency, ascending. `pct`: the summary's p50, p95, p99 (the marks must
 // show the summary's numbers). At most MAX_ECDF_POINTS samples are drawn, always including the tail.

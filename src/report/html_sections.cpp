@@ -4,13 +4,17 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <map>
+#include <tuple>
 
-namespace svcsim::report {
+namespace svcsim::report
+{
 
 using ojson = nlohmann::ordered_json;
 
-namespace {
+namespace
+{
 
 constexpr size_t MAX_ALERT_ROWS = 1000; // an overload run can raise thousands of SLOW_RESPONSE alerts
 
@@ -56,20 +60,30 @@ std::string fault_sentence(const ojson& f)
 {
   std::string s = fmt::format("<b>{}</b> of <b>{}</b> at {} s.", xml_escape(f.value("kind", "?")),
                               xml_escape(f.value("target", "?")), json_value_text(f, "at_s"));
-  std::vector<std::string> who;
-  for (const auto& [key, name] : std::vector<std::pair<const char*, const char*>>{
-           {"detector_alert_at_s", "the detector alerts"},
-           {"registry_unhealthy_at_s", "the registry marks it unhealthy"},
-           {"lb_excluded_at_s", "the balancer stops routing to it"}})
-    if (f.contains(key))
-      who.push_back(f[key].is_number() && f["at_s"].is_number()
-                        ? fmt::format("{} after {} s", name, fmt_num(f[key].get<double>() - f["at_s"].get<double>()))
-                        : fmt::format("{}: never", name));
-  if (!who.empty()) {
-    s += " Then ";
-    for (size_t i = 0; i < who.size(); i++)
-      s += (i ? (i + 1 == who.size() ? " and " : ", ") : "") + who[i];
-    s += ".";
+  std::vector<std::string> who, never;
+  for (const auto& [key, name, noticer] : std::vector<std::tuple<const char*, const char*, const char*>>{
+           {"detector_alert_at_s", "the detector alerts", "the detector"},
+           {"registry_unhealthy_at_s", "the registry marks it unhealthy", "the registry"},
+           {"lb_excluded_at_s", "the balancer stops routing to it", "the balancer"}}) {
+    if (!f.contains(key))
+      continue;
+    if (f[key].is_number() && f["at_s"].is_number())
+      who.push_back(fmt::format("{} after {} s", name, fmt_num(f[key].get<double>() - f["at_s"].get<double>())));
+    else
+      never.push_back(noticer);
+  }
+  auto join = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (size_t i = 0; i < v.size(); i++)
+      out += (i ? (i + 1 == v.size() ? " and " : ", ") : "") + v[i];
+    return out;
+  };
+  if (!who.empty())
+    s += " Then " + join(who) + ".";
+  if (!never.empty()) {
+    std::string n = join(never);
+    n[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(n[0])));
+    s += " " + n + (never.size() > 1 ? " never notice it." : " never notices it.");
   }
   if (f.contains("failed_requests"))
     s += fmt::format(" Clients: {} requests failed, {} were retried.", json_value_text(f, "failed_requests"),
@@ -78,7 +92,7 @@ std::string fault_sentence(const ojson& f)
     s += f["recovered_at_s"].is_number()
              ? fmt::format(" It serves again at {} s ({}).", json_value_text(f, "recovered_at_s"),
                            delay_text(f, f["recovered_at_s"]))
-             : std::string(" It does not serve again before the end of the run.");
+             : std::string(" No recovery is recorded for it (it does not serve again after this fault).");
   return s;
 }
 
@@ -131,10 +145,10 @@ std::string availability_table(const Timeline& tl)
                   "<th>balancer: in its pool</th><th>detector: healthy</th><th>detector: unhealthy</th>"
                   "<th>detector: unknown</th></tr>\n";
   for (const auto& [type, c] : by_type)
-    h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td{}>{}</td><td>{}</td></tr>\n",
-                     xml_escape(type), c.total, c.up, c.registry, c.balancer, c.detector,
-                     c.total - c.detector - c.unknown ? " class=\"bad\"" : "", c.total - c.detector - c.unknown,
-                     c.unknown);
+    h += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td{}>{}</td><td>{}</td></tr>\n",
+        xml_escape(type), c.total, c.up, c.registry, c.balancer, c.detector,
+        c.total - c.detector - c.unknown ? " class=\"bad\"" : "", c.total - c.detector - c.unknown, c.unknown);
   return h + "</table>\n";
 }
 
@@ -150,9 +164,9 @@ std::string alerts_section(const ojson& summary)
     return h + "<p>The fault detector raised no alert.</p></section>\n";
   h += "<p>";
   for (const auto& [kind, n] : by_kind)
-    h += fmt::format("<span class=\"badge {}\">{} × {}</span> ", kind == "SERVICE_RECOVERED" ? "ok" : "alert",
-                     n, xml_escape(kind));
-  h += "</p>\n<table><tr><th>time (s)</th><th>alert</th><th>instance</th></tr>\n";
+    h += fmt::format("<span class=\"badge {}\">{} × {}</span> ", kind == "SERVICE_RECOVERED" ? "ok" : "alert", n,
+                     xml_escape(kind));
+  h += "</p>\n<table class=\"left\"><tr><th>time (s)</th><th>alert</th><th>instance</th></tr>\n";
   size_t shown = 0;
   for (const auto& a : alerts) {
     if (shown++ == MAX_ALERT_ROWS)
@@ -163,8 +177,8 @@ std::string alerts_section(const ojson& summary)
   }
   h += "</table>\n";
   if (alerts.size() > MAX_ALERT_ROWS)
-    h += fmt::format("<p>… and {} more (all in summary.json and results.sqlite).</p>\n",
-                     alerts.size() - MAX_ALERT_ROWS);
+    h +=
+        fmt::format("<p>… and {} more (all in summary.json and results.sqlite).</p>\n", alerts.size() - MAX_ALERT_ROWS);
   return h + "</section>\n";
 }
 
@@ -187,8 +201,7 @@ std::string faults_section(const ojson& summary)
       auto it = labels.find(key);
       std::string label = it == labels.end() ? key : it->second;
       h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>\n", xml_escape(label),
-                       json_value_text(f, key.c_str(), 6), is_time_key(key) ? delay_text(f, v) : "",
-                       xml_escape(key));
+                       json_value_text(f, key.c_str(), 6), is_time_key(key) ? delay_text(f, v) : "", xml_escape(key));
     }
     h += "</table>\n";
   }

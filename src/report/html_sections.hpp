@@ -8,7 +8,8 @@
 
 #include <string>
 
-namespace svcsim::report {
+namespace svcsim::report
+{
 
 // A summary value for people: a number with at most `decimals` decimals, "never" for null, "–" if absent.
 std::string json_value_text(const nlohmann::ordered_json& obj, const char* key, int decimals = 3);

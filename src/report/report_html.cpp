@@ -12,14 +12,16 @@
 #include <algorithm>
 #include <map>
 
-namespace svcsim {
+namespace svcsim
+{
 
 using ojson = nlohmann::ordered_json;
 using report::fmt_num;
 using report::json_value_text;
 using report::xml_escape;
 
-namespace {
+namespace
+{
 
 const char* CSS = R"(
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f4f5f7;color:#222}
@@ -36,7 +38,8 @@ table{border-collapse:collapse;margin:6px 0 10px}
 th,td{padding:3px 10px;border-bottom:1px solid #eee;text-align:right;vertical-align:top}
 th{background:#f9fafb;font-weight:600}
 th:first-child,td:first-child{text-align:left}
-table.fault td:nth-child(4){text-align:left;color:#6b7280}
+table.fault td:nth-child(4),table.fault th:nth-child(4){text-align:left;color:#6b7280}
+table.left th,table.left td{text-align:left}
 .bad{color:#d62728;font-weight:600}.good{color:#2ca02c;font-weight:600}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;margin-right:6px}
 .badge.alert{background:#fde2e2;color:#9b1c1c}.badge.ok{background:#dcfce7;color:#166534}
@@ -190,8 +193,7 @@ std::string render_report_html(const Scenario& sc, const RunOutput& run, const o
   std::sort(sorted_ms.begin(), sorted_ms.end());
   std::vector<SeriesRow> series = build_series(run);
   static const ojson no_faults = ojson::array();
-  report::Timeline tl =
-      report::build_timeline(sc, run, summary.contains("faults") ? summary["faults"] : no_faults);
+  report::Timeline tl = report::build_timeline(sc, run, summary.contains("faults") ? summary["faults"] : no_faults);
 
   std::string name = xml_escape(summary.value("scenario", sc.name));
   std::string h;
@@ -216,7 +218,8 @@ std::string render_report_html(const Scenario& sc, const RunOutput& run, const o
   h += report::faults_section(summary);
   h += fmt::format("<footer>Scenario {} · sha256 {} · written by svcsim {}. Every time on this page is simulated "
                    "time; the run's data: summary.json, results.sqlite.</footer>\n</body>\n</html>\n",
-                   xml_escape(sc.file), json_value_text(summary, "scenario_sha256"), json_value_text(summary, "version"));
+                   xml_escape(sc.file.substr(sc.file.find_last_of('/') + 1)),
+                   json_value_text(summary, "scenario_sha256"), json_value_text(summary, "version"));
   return h;
 }
 

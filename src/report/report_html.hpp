@@ -10,7 +10,8 @@
 
 #include <string>
 
-namespace svcsim {
+namespace svcsim
+{
 
 // Builds the page; `summary` is what build_summary returned for this run. Deterministic bytes for a scenario
 // and seed (no wall clock). Sections carry the ids summary, latency, throughput, instances, timeline, alerts,

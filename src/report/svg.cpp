@@ -5,7 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
-namespace svcsim::report {
+namespace svcsim::report
+{
 
 std::string xml_escape(std::string_view s)
 {
@@ -13,12 +14,23 @@ std::string xml_escape(std::string_view s)
   out.reserve(s.size());
   for (char c : s)
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    case '\'':
+      out += "&#39;";
+      break;
+    default:
+      out += c;
     }
   return out;
 }
@@ -72,7 +84,14 @@ std::vector<double> Axis::ticks(int target) const
       out.push_back(std::abs(v) < step * 1e-9 ? 0.0 : v);
     return out;
   }
-  // Log: over a short range (a 200-360 ms ECDF) plain 1-2-5 would leave one or two labels.
+  // Log over less than a decade (a 200-360 ms ECDF): 1-2-5 mantissas would leave one or two labels, so use
+  // evenly spaced round numbers, still placed on the log scale.
+  if (hi / lo < 10) {
+    double step = nice_step(hi - lo, target);
+    for (double v = std::ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step)
+      out.push_back(v);
+    return out;
+  }
   static const std::vector<std::vector<double>> mantissas = {
       {1, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9}, {1, 2, 3, 5}, {1, 2, 5}, {1, 3}, {1}};
   for (const auto& ms : mantissas) {
@@ -103,7 +122,9 @@ Axis nice_log(double lo, double hi, double px_lo, double px_hi)
   lo = std::max(lo, 1e-9);
   if (!(hi > lo))
     hi = lo * 1.1;
-  return Axis{lo / 1.03, hi * 1.03, px_lo, px_hi, true};
+  // 3% of the span on each side, in log space: a narrow 300-314 ms band stays wide on the page.
+  double l = std::log10(lo), h = std::log10(hi), pad = (h - l) * 0.03;
+  return Axis{std::pow(10.0, l - pad), std::pow(10.0, h + pad), px_lo, px_hi, true};
 }
 
 Svg::Svg(double width, double height, std::string_view label)
@@ -130,8 +151,8 @@ void Svg::rect(double x, double y, double w, double h, const char* fill, double 
 
 void Svg::line(double x1, double y1, double x2, double y2, const char* stroke, double width, const char* dash)
 {
-  out_ += "<line x1=\"" + px(x1) + "\" y1=\"" + px(y1) + "\" x2=\"" + px(x2) + "\" y2=\"" + px(y2) +
-          "\" stroke=\"" + stroke + "\" stroke-width=\"" + fmt_num(width, 2) + "\"";
+  out_ += "<line x1=\"" + px(x1) + "\" y1=\"" + px(y1) + "\" x2=\"" + px(x2) + "\" y2=\"" + px(y2) + "\" stroke=\"" +
+          stroke + "\" stroke-width=\"" + fmt_num(width, 2) + "\"";
   if (dash)
     out_ += std::string(" stroke-dasharray=\"") + dash + "\"";
   out_ += "/>\n";
@@ -156,11 +177,13 @@ void Svg::polyline(const Points& pts, const char* stroke, double width, const ch
   out_ += "\"/>\n";
 }
 
-void Svg::text(double x, double y, std::string_view s, const char* anchor, double size, const char* fill, bool bold)
+void Svg::text(double x, double y, std::string_view s, const char* anchor, double size, const char* fill, bool bold,
+               bool halo)
 {
   out_ += "<text x=\"" + px(x) + "\" y=\"" + px(y) + "\" font-size=\"" + fmt_num(size, 1) + "\" fill=\"" + fill +
-          "\" text-anchor=\"" + anchor + "\"" + (bold ? " font-weight=\"bold\"" : "") + ">" + xml_escape(s) +
-          "</text>\n";
+          "\" text-anchor=\"" + anchor + "\"" + (bold ? " font-weight=\"bold\"" : "") +
+          (halo ? " stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\" stroke-linejoin=\"round\"" : "") + ">" +
+          xml_escape(s) + "</text>\n";
 }
 
 void Svg::text_vertical(double x, double y, std::string_view s, double size)
@@ -174,25 +197,25 @@ void Svg::marker(double x, double y, char shape, const char* fill, std::string_v
 {
   std::string open;
   switch (shape) {
-    case 'v':
-      open = "<polygon points=\"" + px(x - r) + "," + px(y - r) + " " + px(x + r) + "," + px(y - r) + " " + px(x) +
-             "," + px(y + r) + "\"";
-      break;
-    case '^':
-      open = "<polygon points=\"" + px(x - r) + "," + px(y + r) + " " + px(x + r) + "," + px(y + r) + " " + px(x) +
-             "," + px(y - r) + "\"";
-      break;
-    case '*': {
-      open = "<polygon points=\"";
-      for (int i = 0; i < 10; i++) {
-        double a = -M_PI / 2 + i * M_PI / 5, rr = i % 2 ? r * 0.45 : r * 1.3;
-        open += px(x + rr * std::cos(a)) + "," + px(y + rr * std::sin(a)) + " ";
-      }
-      open += "\"";
-      break;
+  case 'v':
+    open = "<polygon points=\"" + px(x - r) + "," + px(y - r) + " " + px(x + r) + "," + px(y - r) + " " + px(x) + "," +
+           px(y + r) + "\"";
+    break;
+  case '^':
+    open = "<polygon points=\"" + px(x - r) + "," + px(y + r) + " " + px(x + r) + "," + px(y + r) + " " + px(x) + "," +
+           px(y - r) + "\"";
+    break;
+  case '*': {
+    open = "<polygon points=\"";
+    for (int i = 0; i < 10; i++) {
+      double a = -M_PI / 2 + i * M_PI / 5, rr = i % 2 ? r * 0.45 : r * 1.3;
+      open += px(x + rr * std::cos(a)) + "," + px(y + rr * std::sin(a)) + " ";
     }
-    default:
-      open = "<circle cx=\"" + px(x) + "\" cy=\"" + px(y) + "\" r=\"" + fmt_num(r * 0.8, 1) + "\"";
+    open += "\"";
+    break;
+  }
+  default:
+    open = "<circle cx=\"" + px(x) + "\" cy=\"" + px(y) + "\" r=\"" + fmt_num(r * 0.8, 1) + "\"";
   }
   out_ += open + " fill=\"" + fill + "\" stroke=\"#000\" stroke-width=\"0.8\"><title>" + xml_escape(tooltip) +
           "</title></" + (shape == 'v' || shape == '^' || shape == '*' ? "polygon" : "circle") + ">\n";

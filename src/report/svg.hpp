@@ -8,7 +8,8 @@
 #include <utility>
 #include <vector>
 
-namespace svcsim::report {
+namespace svcsim::report
+{
 
 std::string xml_escape(std::string_view s);
 // A number for people: at most `decimals` decimals, trailing zeros dropped ("12.5", "300", "0.001").
@@ -29,7 +30,8 @@ Axis nice_log(double lo, double hi, double px_lo, double px_hi);
 
 using Points = std::vector<std::pair<double, double>>; // pixel coordinates
 
-class Svg {
+class Svg
+{
 public:
   Svg(double width, double height, std::string_view label);
   void rect(double x, double y, double w, double h, const char* fill, double opacity = 1,
@@ -37,8 +39,9 @@ public:
   void line(double x1, double y1, double x2, double y2, const char* stroke, double width = 1,
             const char* dash = nullptr);
   void polyline(const Points& pts, const char* stroke, double width = 1.5, const char* dash = nullptr);
+  // `halo`: a white outline under the glyphs, for labels drawn over coloured bars.
   void text(double x, double y, std::string_view s, const char* anchor = "start", double size = 11,
-            const char* fill = "#333", bool bold = false);
+            const char* fill = "#333", bool bold = false, bool halo = false);
   void text_vertical(double x, double y, std::string_view s, double size = 11);
   // A marker: 'o' circle, 'v' down-triangle, '^' up-triangle, '*' star; the tooltip shows on hover.
   void marker(double x, double y, char shape, const char* fill, std::string_view tooltip, double r = 5);

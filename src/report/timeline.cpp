@@ -4,15 +4,20 @@
 #include <cmath>
 #include <optional>
 
-namespace svcsim::report {
+namespace svcsim::report
+{
 
 const char* view_name(View v)
 {
   switch (v) {
-    case View::PROCESS: return "process";
-    case View::REGISTRY: return "registry";
-    case View::BALANCER: return "balancer";
-    case View::DETECTOR: return "detector";
+  case View::PROCESS:
+    return "process";
+  case View::REGISTRY:
+    return "registry";
+  case View::BALANCER:
+    return "balancer";
+  case View::DETECTOR:
+    return "detector";
   }
   return "?";
 }
@@ -20,15 +25,24 @@ const char* view_name(View v)
 const char* lane_state_name(LaneState s)
 {
   switch (s) {
-    case LaneState::UP: return "up";
-    case LaneState::DOWN: return "down";
-    case LaneState::HUNG: return "hung";
-    case LaneState::DEGRADED: return "degraded";
-    case LaneState::HEALTHY: return "healthy";
-    case LaneState::UNHEALTHY: return "unhealthy";
-    case LaneState::IN_POOL: return "in pool";
-    case LaneState::SKIPPED: return "skipped";
-    case LaneState::UNKNOWN: return "unknown";
+  case LaneState::UP:
+    return "up";
+  case LaneState::DOWN:
+    return "down";
+  case LaneState::HUNG:
+    return "hung";
+  case LaneState::DEGRADED:
+    return "degraded";
+  case LaneState::HEALTHY:
+    return "healthy";
+  case LaneState::UNHEALTHY:
+    return "unhealthy";
+  case LaneState::IN_POOL:
+    return "in pool";
+  case LaneState::SKIPPED:
+    return "skipped";
+  case LaneState::UNKNOWN:
+    return "unknown";
   }
   return "?";
 }
@@ -37,20 +51,26 @@ const char* lane_state_color(LaneState s)
 {
   // The same colours as tools/svcsim_plots.py.
   switch (s) {
-    case LaneState::UP:
-    case LaneState::HEALTHY:
-    case LaneState::IN_POOL: return "#2ca02c";
-    case LaneState::DOWN:
-    case LaneState::UNHEALTHY:
-    case LaneState::SKIPPED: return "#d62728";
-    case LaneState::HUNG: return "#ff7f0e";
-    case LaneState::DEGRADED: return "#bcbd22";
-    case LaneState::UNKNOWN: return "#c7c7c7";
+  case LaneState::UP:
+  case LaneState::HEALTHY:
+  case LaneState::IN_POOL:
+    return "#2ca02c";
+  case LaneState::DOWN:
+  case LaneState::UNHEALTHY:
+  case LaneState::SKIPPED:
+    return "#d62728";
+  case LaneState::HUNG:
+    return "#ff7f0e";
+  case LaneState::DEGRADED:
+    return "#bcbd22";
+  case LaneState::UNKNOWN:
+    return "#c7c7c7";
   }
   return "#000";
 }
 
-namespace {
+namespace
+{
 
 bool starts_with(const std::string& s, const char* p)
 {
@@ -66,7 +86,7 @@ bool ends_with(const std::string& s, const char* p)
 // What a fault does to the process, as the real processes show it (SPEC §1 "Faults").
 LaneState fault_process_state(const std::string& what)
 {
-  if (what == "crash" || what == "registry_outage" || what == "host_down" || what == "restart")
+  if (what == "crash" || what == "registry_outage" || what == "host_down")
     return LaneState::DOWN;
   if (what == "hang")
     return LaneState::HUNG;
@@ -175,7 +195,9 @@ Timeline build_timeline(const Scenario& sc, const RunOutput& run, const nlohmann
       } else if (is_fault && ends_with(k, "_end")) {
         lb.put(lane, View::PROCESS, LaneState::UP, e.at_s);
       } else if (is_fault) {
-        lb.put(lane, View::PROCESS, fault_process_state(k.substr(6)), e.at_s);
+        // A restart starts a dead process again (a no-op on a live one): its "instance.started" tells.
+        if (k != "fault.restart")
+          lb.put(lane, View::PROCESS, fault_process_state(k.substr(6)), e.at_s);
         tl.marks.push_back({e.at_s, l, View::PROCESS, MarkKind::FAULT, k.substr(6)});
       } else if (k == "registry.registered" || k == "registry.healthy") {
         if (lb.first_registered < 0)
@@ -212,8 +234,7 @@ Timeline build_timeline(const Scenario& sc, const RunOutput& run, const nlohmann
       // removed (the first "healthy" or pool entry is not a recovery).
       for (View v : {View::REGISTRY, View::BALANCER, View::DETECTOR}) {
         int i = static_cast<int>(v);
-        if (is_good(lb.state[i]) &&
-            (is_bad(before[i]) || (v == View::BALANCER && !before[i] && lb.was_in_pool)))
+        if (is_good(lb.state[i]) && (is_bad(before[i]) || (v == View::BALANCER && !before[i] && lb.was_in_pool)))
           tl.marks.push_back({e.at_s, l, v, MarkKind::RECOVERY, k});
       }
       if (lb.state[static_cast<int>(View::BALANCER)])
@@ -238,6 +259,8 @@ Timeline build_timeline(const Scenario& sc, const RunOutput& run, const nlohmann
         tl.marks.push_back({f["recovered_at_s"].get<double>(), static_cast<int>(l), View::PROCESS,
                             MarkKind::SERVES_AGAIN, "serves again"});
   }
+  // In time order, so a delay label always counts from the latest fault before its mark.
+  std::stable_sort(tl.marks.begin(), tl.marks.end(), [](const Mark& a, const Mark& b) { return a.at_s < b.at_s; });
   return tl;
 }
 

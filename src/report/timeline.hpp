@@ -12,7 +12,8 @@
 #include <string>
 #include <vector>
 
-namespace svcsim::report {
+namespace svcsim::report
+{
 
 enum class View : uint8_t { PROCESS, REGISTRY, BALANCER, DETECTOR };
 constexpr int VIEW_COUNT = 4;

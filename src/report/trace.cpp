@@ -9,9 +9,11 @@
 #include <queue>
 #include <vector>
 
-namespace svcsim {
+namespace svcsim
+{
 
-namespace {
+namespace
+{
 
 // Trace pids start at 1: some viewers treat pid 0 specially.
 int pid_of(int component)
@@ -24,15 +26,23 @@ std::string json_string(std::string_view s)
   std::string out = "\"";
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20)
-          out += fmt::format("\\u{:04x}", static_cast<int>(c));
-        else
-          out += c;
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    default:
+      if (static_cast<unsigned char>(c) < 0x20)
+        out += fmt::format("\\u{:04x}", static_cast<int>(c));
+      else
+        out += c;
     }
   }
   return out + "\"";
@@ -46,7 +56,8 @@ std::string us(double seconds)
 
 // Greedy lanes: each span (in start order) takes the lowest-numbered lane free at its start, so overlapping
 // spans never share a track (Perfetto would nest or hide them) and the lane count is the peak concurrency.
-class LaneAllocator {
+class LaneAllocator
+{
 public:
   int place(double start, double end)
   {
@@ -168,9 +179,12 @@ std::string render_chrome_trace(const RunOutput& run)
     std::string name = e.kind + (fault ? " " + e.detail : subject.empty() ? std::string() : " " + subject);
     w.event(fmt::format(R"({{"ph":"i","s":"{}","cat":"{}","pid":{},"tid":0,"ts":{},"name":{},)"
                         R"("args":{{"seen_by":{},"subject":{},"detail":{}}}}})",
-                        scope, fault ? "fault" : alert ? "alert" : "event", pid, us(e.at_s), json_string(name),
-                        json_string(names[e.component]), subject.empty() ? "null" : json_string(subject),
-                        json_string(e.detail)));
+                        scope,
+                        fault   ? "fault"
+                        : alert ? "alert"
+                                : "event",
+                        pid, us(e.at_s), json_string(name), json_string(names[e.component]),
+                        subject.empty() ? "null" : json_string(subject), json_string(e.detail)));
   }
 
   // In-flight requests: one counter sample per instant at which the count changed.

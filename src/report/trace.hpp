@@ -8,7 +8,8 @@
 
 #include <string>
 
-namespace svcsim {
+namespace svcsim
+{
 
 std::string render_chrome_trace(const RunOutput& run);
 

@@ -15,12 +15,14 @@
 #include <stdexcept>
 #include <unistd.h>
 
-namespace svcsim {
+namespace svcsim
+{
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-namespace {
+namespace
+{
 
 const std::vector<std::string> METRICS = {
     "requests.total",          "requests.success",        "requests.failed",         "requests.latency_ms.mean",
@@ -84,7 +86,8 @@ struct Table {
   std::vector<std::vector<json>> rows;
 };
 
-class Db {
+class Db
+{
 public:
   explicit Db(const std::string& path)
   {

@@ -9,7 +9,8 @@
 #include <string>
 #include <vector>
 
-namespace svcsim {
+namespace svcsim
+{
 
 struct CollectResult {
   size_t ok = 0, failed = 0, missing = 0;

@@ -8,7 +8,8 @@
 #include <set>
 #include <unordered_map>
 
-namespace svcsim {
+namespace svcsim
+{
 
 using json = nlohmann::json;
 
@@ -93,6 +94,12 @@ std::vector<Diagnostic> validate_runs(const SweepSpec& spec, const std::vector<M
           continue;
         std::string where = d.file == run.base ? "" : " in " + d.file;
         std::string at = d.pointer.empty() ? "" : d.pointer + ": ";
+        // Name the axis behind a bad value, so the fix is found in the sweep file, not in the base.
+        for (size_t c = 0; c < spec.columns.size() && !d.pointer.empty(); ++c)
+          if (pointers_overlap(d.pointer, spec.columns[c])) {
+            at = d.pointer + " (from " + spec.column_wheres[c] + "): ";
+            break;
+          }
         errors.push_back(Diagnostic{spec.file, 0, 0, "", context + where + ": " + at + d.message});
       }
     }
@@ -100,7 +107,8 @@ std::vector<Diagnostic> validate_runs(const SweepSpec& spec, const std::vector<M
   // A fixed system database would be opened by every run, several at once with --jobs: say so.
   if (!runs.empty() && json::parse(runs[0].scenario).contains("system_db"))
     warnings.push_back(Diagnostic{spec.file, 0, 0, "/system_db",
-                                  "every run of the sweep uses the same system_db file; runs in parallel share it", true});
+                                  "every run of the sweep uses the same system_db file; runs in parallel share it",
+                                  true});
   if (bad == MAX_BAD_RUNS)
     errors.push_back(Diagnostic{spec.file, 0, 0, "", "stopped after " + std::to_string(MAX_BAD_RUNS) + " bad runs"});
   if (!errors.empty())

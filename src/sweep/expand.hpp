@@ -8,7 +8,8 @@
 
 #include <vector>
 
-namespace svcsim {
+namespace svcsim
+{
 
 // Throws InputError if two runs resolve to the same scenario and seed (they would share a run_id).
 std::vector<ManifestEntry> expand_sweep(const SweepSpec& spec);

@@ -1,10 +1,12 @@
 // The local process pool of `svcsim sweep` (see the header). One SimGrid engine per process is both what
-// SimGrid allows and what isolates a crashing run. Children are started with posix_spawn (cheaper than
-// fork for a large parent) and reaped in one loop that waits on SIGCHLD, SIGINT and SIGTERM together with a
-// timeout, so the progress line keeps moving during long runs and Ctrl-C stops the sweep cleanly.
+// SimGrid allows and what isolates a crashing run. Children are forked (or spawned, with --exec) and reaped
+// in one loop that waits for SIGCHLD, SIGINT and SIGTERM with a timeout, so that the progress line keeps
+// moving during long runs and Ctrl-C stops the sweep cleanly.
 #include "sweep/local_runner.hpp"
 
+#include "cli/cli.hpp"
 #include "sweep/run_dirs.hpp"
+#include "sweep/sweep_commands.hpp"
 #include "sweep/sweep_progress.hpp"
 
 #include <cerrno>
@@ -15,6 +17,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <sched.h>
 #include <spawn.h>
@@ -23,11 +26,13 @@
 
 extern char** environ;
 
-namespace svcsim {
+namespace svcsim
+{
 
 namespace fs = std::filesystem;
 
-namespace {
+namespace
+{
 
 constexpr size_t STDERR_TAIL_LINES = 20;
 
@@ -60,7 +65,39 @@ std::string tail_lines(const std::string& file, size_t n)
 
 void on_sigchld(int) {} // a handler (not SIG_DFL) so that SIGCHLD is surely queued while blocked
 
-class Pool {
+// The forked child: `svcsim run --manifest M --index I --quiet` without the exec, errors printed as the
+// CLI prints them. _exit: the parent's buffers and atexit handlers are not the child's to flush or run.
+[[noreturn]] void forked_run(const std::string& manifest, size_t index, const sigset_t& mask, const std::string& log)
+{
+  for (int s : {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGPIPE})
+    std::signal(s, SIG_DFL);
+  sigprocmask(SIG_SETMASK, &mask, nullptr);
+  int in = ::open("/dev/null", O_RDWR);
+  int err = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (in < 0 || err < 0 || dup2(in, 0) < 0 || dup2(in, 1) < 0 || dup2(err, 2) < 0)
+    _exit(EXIT_INTERNAL);
+  ::close(in);
+  ::close(err);
+  int rc = EXIT_INTERNAL;
+  try {
+    RunCommandOptions run;
+    run.quiet = true;
+    rc = run_manifest_command(manifest, static_cast<long>(index), run);
+  } catch (const InputError& e) {
+    for (const auto& d : e.diagnostics())
+      std::cerr << d.format() << "\n";
+    rc = EXIT_BAD_INPUT;
+  } catch (const std::exception& e) {
+    std::cerr << "svcsim: internal error: " << e.what() << "\n";
+  }
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  _exit(rc);
+}
+
+class Pool
+{
 public:
   Pool(const std::vector<ManifestEntry>& runs, const LocalRunOptions& options)
       : runs_(runs), options_(options), manifest_(fs::absolute(fs::path(options.sweep_dir) / "manifest.jsonl")),
@@ -91,34 +128,42 @@ private:
   std::map<pid_t, Child> running_;
   LocalRunResult result_;
   posix_spawnattr_t attr_;
+  sigset_t child_mask_;
 };
 
 void Pool::spawn(size_t index)
 {
   const ManifestEntry& run = runs_[index];
   std::string log = (logs_ / (run.run_id + ".stderr")).string();
-  std::vector<std::string> args = {exe_name_, "run", "--manifest", manifest_.string(), "--index",
-                                   std::to_string(index), "--quiet"};
-  args.insert(args.end(), options_.engine_args.begin(), options_.engine_args.end());
-  std::vector<char*> argv;
-  for (auto& a : args)
-    argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   pid_t pid = 0;
-  // /proc/self/exe names this very binary even if the file was replaced (rebuilt) since the sweep began.
-  int rc = posix_spawn(&pid, "/proc/self/exe", &actions, &attr_, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
+  int rc = 0;
+  if (options_.exec) {
+    std::vector<std::string> args = {
+        exe_name_, "run", "--manifest", manifest_.string(), "--index", std::to_string(index), "--quiet"};
+    std::vector<char*> argv;
+    for (auto& a : args)
+      argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    // /proc/self/exe names this very binary even if the file was replaced (rebuilt) since the sweep began.
+    rc = posix_spawn(&pid, "/proc/self/exe", &actions, &attr_, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+  } else {
+    std::fflush(nullptr); // or the child would write the parent's pending output a second time
+    pid = ::fork();
+    if (pid == 0)
+      forked_run(manifest_.string(), index, child_mask_, log);
+    rc = pid < 0 ? errno : 0;
+  }
   if (rc != 0) {
     ++result_.failed;
-    write_failed(run_dir(options_.sweep_dir, run.run_id),
-                 "run " + std::to_string(index) + " (" + describe_run(run) + ") could not start: " + std::strerror(rc) +
-                     "\n");
+    write_failed(run_dir(options_.sweep_dir, run.run_id), std::string("could not start: ") + std::strerror(rc) +
+                                                              "\nrun " + std::to_string(index) + " (" +
+                                                              describe_run(run) + ")\n");
     return;
   }
   running_[pid] = Child{index, now_s(), log};
@@ -152,9 +197,9 @@ void Pool::reaped(pid_t pid, int status)
   std::string how = sig != 0    ? "killed by signal " + std::to_string(sig) + " (" + strsignal(sig) + ")"
                     : code != 0 ? "exit code " + std::to_string(code)
                                 : "exit code 0 but no complete run directory";
-  write_failed(dir, "run " + std::to_string(child.index) + " (" + describe_run(run) + ") failed: " + how +
-                        "\nrun_id " + run.run_id + "\ncommand: svcsim run --manifest " + manifest_.string() +
-                        " --index " + std::to_string(child.index) + "\n--- last lines of its stderr ---\n" +
+  write_failed(dir, how + "\nrun " + std::to_string(child.index) + " (" + describe_run(run) + "), run_id " +
+                        run.run_id + "\nagain with: svcsim run --manifest " + manifest_.string() + " --index " +
+                        std::to_string(child.index) + "\n--- last lines of its stderr ---\n" +
                         tail_lines(child.log, STDERR_TAIL_LINES));
   fs::remove(child.log, ec);
 }
@@ -170,16 +215,19 @@ LocalRunResult Pool::run()
   }
   SweepProgress progress(options_.name, runs_.size(), result_.skipped, options_.quiet);
 
-  struct sigaction sa {};
+  struct sigaction sa {
+  };
   sa.sa_handler = on_sigchld;
   sigemptyset(&sa.sa_mask);
-  struct sigaction old_chld {};
+  struct sigaction old_chld {
+  };
   sigaction(SIGCHLD, &sa, &old_chld);
   sigset_t waited, old_mask;
   sigemptyset(&waited);
   for (int s : {SIGCHLD, SIGINT, SIGTERM, SIGHUP})
     sigaddset(&waited, s);
   sigprocmask(SIG_BLOCK, &waited, &old_mask);
+  child_mask_ = old_mask;
   // Children start with the mask and dispositions a shell would give them.
   posix_spawnattr_init(&attr_);
   posix_spawnattr_setsigmask(&attr_, &old_mask);
@@ -231,7 +279,9 @@ LocalRunResult run_local(const std::vector<ManifestEntry>& runs, const LocalRunO
   fs::create_directories(runs_dir(options.sweep_dir));
   remove_stale_staging(options.sweep_dir);
   Pool pool(runs, options);
-  return pool.run();
+  LocalRunResult result = pool.run();
+  remove_stale_staging(options.sweep_dir); // what runs stopped by Ctrl-C or killed left behind
+  return result;
 }
 
 unsigned available_cpus()

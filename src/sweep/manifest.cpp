@@ -7,7 +7,8 @@
 
 #include <fstream>
 
-namespace svcsim {
+namespace svcsim
+{
 
 using json = nlohmann::json;
 using ordered_json = nlohmann::ordered_json;
@@ -88,8 +89,8 @@ ManifestEntry read_manifest_entry(const std::string& file, long index)
   if (!in)
     throw InputError(Diagnostic{file, 0, 0, "", "expected a readable manifest (JSONL), got no such file"});
   if (index < 0)
-    throw InputError(Diagnostic{"--index", 0, 0, "", "expected an index >= 0 with --manifest, got " +
-                                                         std::to_string(index)});
+    throw InputError(
+        Diagnostic{"--index", 0, 0, "", "expected an index >= 0 with --manifest, got " + std::to_string(index)});
   std::string line;
   long n = 0;
   while (std::getline(in, line)) {
@@ -102,9 +103,9 @@ ManifestEntry read_manifest_entry(const std::string& file, long index)
     }
     ++n;
   }
-  throw InputError(Diagnostic{"--index", 0, 0, "", "expected an index 0.." + std::to_string(n - 1) + " (" +
-                                                       file + " has " + std::to_string(n) + " runs), got " +
-                                                       std::to_string(index)});
+  throw InputError(Diagnostic{"--index", 0, 0, "",
+                              "expected an index 0.." + std::to_string(n - 1) + " (" + file + " has " +
+                                  std::to_string(n) + " runs), got " + std::to_string(index)});
 }
 
 void write_manifest(const std::string& file, const std::vector<ManifestEntry>& entries)

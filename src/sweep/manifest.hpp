@@ -10,7 +10,8 @@
 #include <string>
 #include <vector>
 
-namespace svcsim {
+namespace svcsim
+{
 
 struct ManifestEntry {
   size_t index = 0;

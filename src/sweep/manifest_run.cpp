@@ -10,11 +10,13 @@
 #include <filesystem>
 #include <iostream>
 
-namespace svcsim {
+namespace svcsim
+{
 
 namespace fs = std::filesystem;
 
-namespace {
+namespace
+{
 
 // The parser's line:col point into the resolved text, which is no file on disk: name the manifest line.
 InputError relocate(const InputError& e, const ManifestEntry& entry, const std::string& manifest)
@@ -22,8 +24,8 @@ InputError relocate(const InputError& e, const ManifestEntry& entry, const std::
   std::vector<Diagnostic> out;
   for (Diagnostic d : e.diagnostics()) {
     if (d.file == entry.base) {
-      d.file = manifest + ":" + std::to_string(entry.index + 1) + " (run " + entry.run_id + ", " +
-               describe_run(entry) + ")";
+      d.file =
+          manifest + ":" + std::to_string(entry.index + 1) + " (run " + entry.run_id + ", " + describe_run(entry) + ")";
       d.line = d.col = 0;
     }
     out.push_back(std::move(d));
@@ -83,7 +85,7 @@ int run_manifest_command(const std::string& manifest, long index, const RunComma
   } catch (const InputError& e) {
     InputError located = relocate(e, entry, manifest);
     if (own_dir)
-      write_failed(final_dir, "invalid scenario (exit 2)\n" + error_text(located));
+      write_failed(final_dir, "exit code 2 (invalid scenario)\n" + error_text(located));
     throw located;
   }
   if (!options.quiet)
@@ -101,11 +103,11 @@ int run_manifest_command(const std::string& manifest, long index, const RunComma
     publish(stage, final_dir);
   } catch (const InputError& e) {
     fs::remove_all(stage, ec);
-    write_failed(final_dir, "run failed (exit 2)\n" + error_text(e));
+    write_failed(final_dir, "exit code 2\n" + error_text(e));
     throw;
   } catch (const std::exception& e) {
     fs::remove_all(stage, ec);
-    write_failed(final_dir, std::string("run failed (exit 3)\nsvcsim: internal error: ") + e.what() + "\n");
+    write_failed(final_dir, std::string("exit code 3\nsvcsim: internal error: ") + e.what() + "\n");
     throw;
   }
   return EXIT_OK;

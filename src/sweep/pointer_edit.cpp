@@ -6,11 +6,13 @@
 #include <algorithm>
 #include <cctype>
 
-namespace svcsim {
+namespace svcsim
+{
 
 using json = nlohmann::json;
 
-namespace {
+namespace
+{
 
 const std::string PARAMETERS = "/parameters";
 

@@ -8,7 +8,8 @@
 
 #include <string>
 
-namespace svcsim {
+namespace svcsim
+{
 
 // Why `pointer` cannot be set on `doc` ("" when it can): "expected ..., got ..." for a Diagnostic.
 std::string pointer_problem(const nlohmann::json& doc, const std::string& pointer);

@@ -9,9 +9,28 @@
 #include <fstream>
 #include <unistd.h>
 
-namespace svcsim {
+namespace svcsim
+{
 
 namespace fs = std::filesystem;
+
+namespace
+{
+
+// A zombie is not running: a killed run whose parent died too may stay one for long where nobody reaps
+// orphans (a container without an init).
+bool process_running(pid_t pid)
+{
+  if (::kill(pid, 0) != 0 && errno == ESRCH)
+    return false;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text;
+  std::getline(stat, text);
+  size_t paren = text.rfind(')');
+  return !(paren != std::string::npos && paren + 2 < text.size() && text[paren + 2] == 'Z');
+}
+
+} // namespace
 
 std::string host_name()
 {
@@ -76,9 +95,15 @@ void write_failed(const std::string& dir, const std::string& text)
 std::string failed_reason(const std::string& dir)
 {
   std::ifstream in(fs::path(dir) / "FAILED");
-  std::string line;
-  std::getline(in, line);
-  return line;
+  std::string first, line, last;
+  std::getline(in, first);
+  while (std::getline(in, line))
+    if (!line.empty())
+      last = line;
+  constexpr size_t MAX_CHARS = 300;
+  if (last.size() > MAX_CHARS)
+    last = last.substr(0, MAX_CHARS) + "...";
+  return last.empty() ? first : first + ": " + last;
 }
 
 void remove_stale_staging(const std::string& sweep_dir)
@@ -90,7 +115,8 @@ void remove_stale_staging(const std::string& sweep_dir)
       continue;
     // .tmp-<run_id>-<host>-<pid>: only this host's processes can be asked whether they still run.
     size_t dash = name.rfind('-'), host_at = name.find('-', 5) + 1;
-    if (dash == std::string::npos || host_at == 0 || host_at > dash || name.substr(host_at, dash - host_at) != host_name())
+    if (dash == std::string::npos || host_at == 0 || host_at > dash ||
+        name.substr(host_at, dash - host_at) != host_name())
       continue;
     long pid = 0;
     try {
@@ -99,7 +125,7 @@ void remove_stale_staging(const std::string& sweep_dir)
       continue;
     }
     // A run still going (an orphan of a killed sweep) keeps its directory; it will rename it itself.
-    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
+    if (pid > 0 && !process_running(static_cast<pid_t>(pid)))
       fs::remove_all(entry.path(), ec);
   }
 }

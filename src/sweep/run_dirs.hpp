@@ -5,7 +5,8 @@
 
 #include <string>
 
-namespace svcsim {
+namespace svcsim
+{
 
 enum class RunState { complete, failed, incomplete, missing };
 
@@ -22,7 +23,8 @@ const char* run_state_name(RunState s); // "ok", "failed", "missing" (incomplete
 // Writes dir/FAILED atomically (creating dir). Never throws: a run that cannot record its failure still fails.
 void write_failed(const std::string& dir, const std::string& text);
 
-// The first line of dir/FAILED ("" when there is none).
+// "exit code 3: <the last line of its stderr>" from dir/FAILED ("" when there is none). FAILED starts
+// with how the run ended ("exit code N", "killed by signal N (...)"), then the details.
 std::string failed_reason(const std::string& dir);
 
 // Removes staging directories of runs whose process is gone (a sweep or run killed with kill -9).

@@ -2,10 +2,14 @@
 #include "sweep/slurm_script.hpp"
 
 #include <algorithm>
+#include <utility>
+#include <vector>
 
-namespace svcsim {
+namespace svcsim
+{
 
-namespace {
+namespace
+{
 
 // Single-quoted for the shell: the paths may hold spaces.
 std::string sh_quote(const std::string& s)
@@ -24,34 +28,43 @@ SlurmScript slurm_script(const std::string& name, const std::string& sweep_dir, 
   SlurmScript s;
   s.chunk = chunk > 0 ? chunk : std::max<size_t>(1, (runs + SLURM_MAX_TASKS - 1) / SLURM_MAX_TASKS);
   s.tasks = std::max<size_t>(1, (runs + s.chunk - 1) / s.chunk);
-  std::string logs = sweep_dir + "/slurm";
-  s.text = "#!/bin/bash\n"
-           "# Sweep " + name + ": " + std::to_string(runs) + " runs in " + std::to_string(s.tasks) +
-           " array tasks of up to " + std::to_string(s.chunk) + " runs. Written by `svcsim sweep --emit-slurm`.\n"
-           "# Submit: sbatch --wait " + sweep_dir + "/sweep.sbatch && svcsim collect " + sweep_dir + "\n"
-           "# Options given to sbatch on its command line (-p, --time, ...) override the lines below.\n"
-           "#SBATCH --job-name=svcsim-" + name + "\n"
-           "#SBATCH --array=0-" + std::to_string(s.tasks - 1) + "\n"
-           "#SBATCH --ntasks=1\n"
-           "#SBATCH --cpus-per-task=1\n"
-           "#SBATCH --output=" + logs + "/%A_%a.out\n"
-           "#SBATCH --error=" + logs + "/%A_%a.err\n"
-           "set -u\n"
-           "# The binary must be visible from the compute nodes (a shared file system), like the sweep directory.\n"
-           "SVCSIM=\"${SVCSIM:-}\"\n"
-           "[ -n \"$SVCSIM\" ] || SVCSIM=" + sh_quote(exe) + "\n"
-           "MANIFEST=" + sh_quote(sweep_dir + "/manifest.jsonl") + "\n"
-           "RUNS=" + std::to_string(runs) + "\n"
-           "CHUNK=" + std::to_string(s.chunk) + "\n"
-           "first=$(( SLURM_ARRAY_TASK_ID * CHUNK ))\n"
-           "last=$(( first + CHUNK < RUNS ? first + CHUNK : RUNS ))\n"
-           "status=0\n"
-           "for (( i = first; i < last; i++ )); do\n"
-           "  # A run records its own failure in runs/<run_id>/FAILED; the task goes on with the next one.\n"
-           "  \"$SVCSIM\" run --manifest \"$MANIFEST\" --index \"$i\" --quiet || { echo \"run $i failed: exit $?\" >&2; "
-           "status=1; }\n"
-           "done\n"
-           "exit $status\n";
+  s.text = R"(#!/bin/bash
+# Sweep @NAME@: @RUNS@ runs in @TASKS@ array tasks of up to @CHUNK@ runs. Written by `svcsim sweep --emit-slurm`.
+# Submit: sbatch --wait @DIR@/sweep.sbatch && svcsim collect @DIR@
+# Options given to sbatch on its command line (-p, --time, ...) override the lines below.
+#SBATCH --job-name=svcsim-@NAME@
+#SBATCH --array=0-@LAST_TASK@
+#SBATCH --ntasks=1
+#SBATCH --cpus-per-task=1
+#SBATCH --output=@DIR@/slurm/%A_%a.out
+#SBATCH --error=@DIR@/slurm/%A_%a.err
+set -u
+# The binary must be visible from the compute nodes (a shared file system), like the sweep directory.
+SVCSIM="${SVCSIM:-}"
+[ -n "$SVCSIM" ] || SVCSIM=@EXE@
+MANIFEST=@MANIFEST@
+RUNS=@RUNS@
+CHUNK=@CHUNK@
+first=$(( SLURM_ARRAY_TASK_ID * CHUNK ))
+last=$(( first + CHUNK < RUNS ? first + CHUNK : RUNS ))
+status=0
+for (( i = first; i < last; i++ )); do
+  # A run records its own failure in runs/<run_id>/FAILED; the task goes on with the next one.
+  "$SVCSIM" run --manifest "$MANIFEST" --index "$i" --quiet || { echo "run $i failed: exit $?" >&2; status=1; }
+done
+exit $status
+)";
+  for (const auto& [key, value] :
+       std::vector<std::pair<std::string, std::string>>{{"@NAME@", name},
+                                                        {"@RUNS@", std::to_string(runs)},
+                                                        {"@TASKS@", std::to_string(s.tasks)},
+                                                        {"@LAST_TASK@", std::to_string(s.tasks - 1)},
+                                                        {"@CHUNK@", std::to_string(s.chunk)},
+                                                        {"@DIR@", sweep_dir},
+                                                        {"@EXE@", sh_quote(exe)},
+                                                        {"@MANIFEST@", sh_quote(sweep_dir + "/manifest.jsonl")}})
+    for (size_t at = s.text.find(key); at != std::string::npos; at = s.text.find(key, at + value.size()))
+      s.text.replace(at, key.size(), value);
   return s;
 }
 

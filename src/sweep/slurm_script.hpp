@@ -7,7 +7,8 @@
 #include <cstddef>
 #include <string>
 
-namespace svcsim {
+namespace svcsim
+{
 
 constexpr size_t SLURM_MAX_TASKS = 1000; // below the default MaxArraySize of 1001
 

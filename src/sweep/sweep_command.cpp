@@ -12,11 +12,13 @@
 #include <filesystem>
 #include <iostream>
 
-namespace svcsim {
+namespace svcsim
+{
 
 namespace fs = std::filesystem;
 
-namespace {
+namespace
+{
 
 constexpr size_t MAX_PROBLEM_LINES = 20;
 
@@ -39,8 +41,9 @@ void make_dir(const std::string& dir)
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec || !fs::is_directory(dir))
-    throw InputError(Diagnostic{dir, 0, 0, "", "expected a directory the sweep can write, got " +
-                                                   (ec ? ec.message() : std::string("not a directory"))});
+    throw InputError(Diagnostic{dir, 0, 0, "",
+                                "expected a directory the sweep can write, got " +
+                                    (ec ? ec.message() : std::string("not a directory"))});
 }
 
 } // namespace
@@ -87,7 +90,7 @@ int sweep_command(const SweepOptions& o)
   lo.name = spec.name;
   lo.jobs = o.jobs > 0 ? o.jobs : available_cpus();
   lo.quiet = o.quiet;
-  lo.engine_args = o.engine_args;
+  lo.exec = o.exec;
   LocalRunResult r = run_local(runs, lo);
   CollectResult c = collect_sweep(dir, runs);
   if (r.stop_signal != 0) {

@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-namespace svcsim {
+namespace svcsim
+{
 
 struct SweepOptions {
   std::string sweep_file;
@@ -16,9 +17,9 @@ struct SweepOptions {
   std::string out_dir; // default results/sweeps/<sweep name>
   bool emit_manifest = false;
   bool emit_slurm = false;
-  size_t chunk = 0;    // runs per Slurm array task; 0 = as few as keep the array within 1000 tasks
+  size_t chunk = 0; // runs per Slurm array task; 0 = as few as keep the array within 1000 tasks
   bool quiet = false;
-  std::vector<std::string> engine_args; // --cfg=..., passed to every run
+  bool exec = false; // start runs with exec instead of fork (see LocalRunOptions::exec)
 };
 
 int sweep_command(const SweepOptions& options);

@@ -6,9 +6,11 @@
 #include <cstdio>
 #include <unistd.h>
 
-namespace svcsim {
+namespace svcsim
+{
 
-namespace {
+namespace
+{
 
 constexpr double PLAIN_LINE_EVERY_S = 5.0; // a log gets a line this often, not one per run
 constexpr double TTY_REDRAW_EVERY_S = 0.1;
@@ -34,8 +36,7 @@ std::string duration(double s)
 } // namespace
 
 SweepProgress::SweepProgress(std::string name, size_t total, size_t skipped, bool quiet)
-    : name_(std::move(name)), total_(total), skipped_(skipped), quiet_(quiet), tty_(::isatty(2) == 1),
-      start_s_(now_s())
+    : name_(std::move(name)), total_(total), skipped_(skipped), quiet_(quiet), tty_(::isatty(2) == 1), start_s_(now_s())
 {
 }
 

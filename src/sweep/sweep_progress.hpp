@@ -5,9 +5,11 @@
 #include <cstddef>
 #include <string>
 
-namespace svcsim {
+namespace svcsim
+{
 
-class SweepProgress {
+class SweepProgress
+{
 public:
   SweepProgress(std::string name, size_t total, size_t skipped, bool quiet);
   void update(size_t done, size_t failed, bool force = false); // done: this start's finished runs

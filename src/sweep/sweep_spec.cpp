@@ -10,7 +10,8 @@
 #include <filesystem>
 #include <map>
 
-namespace svcsim {
+namespace svcsim
+{
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -23,14 +24,11 @@ size_t SweepSpec::run_count() const
   return n;
 }
 
-namespace {
-
-bool has_errors(const std::vector<Diagnostic>& ds)
+namespace
 {
-  return std::any_of(ds.begin(), ds.end(), [](const Diagnostic& d) { return !d.warning; });
-}
 
-class SweepParser {
+class SweepParser
+{
 public:
   SweepParser(const JsonDocument& doc, const json& base, std::string base_path)
       : doc_(doc), base_(base), base_path_(std::move(base_path))
@@ -40,9 +38,9 @@ public:
   SweepSpec parse();
 
 private:
-  void error(const std::string& where, const std::string& message)
+  void error(const std::string& where, const std::string& message, bool at_key = false)
   {
-    const TextPos* p = doc_.positions.value(where);
+    const TextPos* p = at_key ? doc_.positions.key(where) : doc_.positions.value(where);
     errors_.push_back(Diagnostic{doc_.file, p ? p->line : 0, p ? p->col : 0, where, message});
   }
   bool keys(const json& v, const std::string& where, const std::vector<std::string>& allowed);
@@ -78,8 +76,8 @@ bool SweepParser::keys(const json& v, const std::string& where, const std::vecto
       std::string list;
       for (const auto& a : allowed)
         list += (list.empty() ? "" : ", ") + a;
-      error(where + "/" + escape_pointer_token(item.key()), "expected one of the keys " + list + ", got \"" +
-                                                                item.key() + "\"");
+      error(where + "/" + escape_pointer_token(item.key()),
+            "expected one of the keys " + list + ", got \"" + item.key() + "\"", /*at_key=*/true);
     }
   return true;
 }
@@ -135,8 +133,8 @@ std::vector<json> SweepParser::range_values(const json& range, const std::string
     error(where, "expected at most " + std::to_string(MAX_RANGE_VALUES) + " values, got " + json(count).dump());
     return {};
   }
-  bool integers = range["from"].is_number_integer() && range["to"].is_number_integer() &&
-                  range["step"].is_number_integer();
+  bool integers =
+      range["from"].is_number_integer() && range["to"].is_number_integer() && range["step"].is_number_integer();
   std::vector<json> out;
   for (size_t k = 0; k < static_cast<size_t>(count); ++k) {
     if (integers)
@@ -151,8 +149,8 @@ std::vector<json> SweepParser::axis_values(const json& axis, const std::string& 
 {
   bool has_values = axis.contains("values"), has_range = axis.contains("range");
   if (has_values == has_range) {
-    error(where, std::string("expected exactly one of \"values\" and \"range\", got ") +
-                     (has_values ? "both" : "neither"));
+    error(where,
+          std::string("expected exactly one of \"values\" and \"range\", got ") + (has_values ? "both" : "neither"));
     return {};
   }
   std::vector<json> values;
@@ -282,20 +280,22 @@ std::vector<uint64_t> SweepParser::read_seeds(const json& seeds)
   }
   if (!keys(seeds, "/seeds", {"from", "to"}))
     return out;
-  auto from = seeds.contains("from") ? seed_value(seeds["from"], "/seeds/from") : std::nullopt;
-  auto to = seeds.contains("to") ? seed_value(seeds["to"], "/seeds/to") : std::nullopt;
-  if (!seeds.contains("from") || !seeds.contains("to"))
+  if (!seeds.contains("from") || !seeds.contains("to")) {
     error("/seeds", "expected {\"from\": integer, \"to\": integer} or an array of seeds, got " + got(seeds));
-  else if (from && to && *to < *from)
-    error("/seeds/to", "expected an integer >= from (" + std::to_string(*from) + "), got " + std::to_string(*to));
-  else if (from && to && *to - *from >= MAX_RANGE_VALUES)
+    return out;
+  }
+  auto from = seed_value(seeds["from"], "/seeds/from");
+  auto to = seed_value(seeds["to"], "/seeds/to");
+  if (!from || !to)
+    return out;
+  const uint64_t first = *from, last = *to;
+  if (last < first)
+    error("/seeds/to", "expected an integer >= from (" + std::to_string(first) + "), got " + std::to_string(last));
+  else if (last - first >= MAX_RANGE_VALUES)
     error("/seeds", "expected at most " + std::to_string(MAX_RANGE_VALUES) + " seeds, got more");
-  else if (from && to)
-    for (uint64_t s = *from;; ++s) {
-      out.push_back(s);
-      if (s == *to)
-        break;
-    }
+  else
+    for (uint64_t k = 0; k <= last - first; ++k) // counted, so that to = 2^64-1 cannot wrap around
+      out.push_back(first + k);
   return out;
 }
 
@@ -310,12 +310,12 @@ SweepSpec SweepParser::parse()
   spec.name = fs::path(doc_.file).stem().string();
   if (root.contains("name")) {
     const json& n = root["name"];
-    bool ok = n.is_string() && !n.get<std::string>().empty() && n.get<std::string>() != "." &&
-              n.get<std::string>() != ".." &&
-              std::all_of(n.get<std::string>().begin(), n.get<std::string>().end(),
-                          [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-'; });
+    const std::string name = n.is_string() ? n.get<std::string>() : "";
+    bool ok = !name.empty() && name != "." && name != ".." && std::all_of(name.begin(), name.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+    });
     if (ok)
-      spec.name = n.get<std::string>();
+      spec.name = name;
     else
       error("/name", "expected a name of letters, digits, '.', '_' and '-', got " + got(n));
   }
@@ -345,15 +345,16 @@ SweepSpec SweepParser::parse()
   std::vector<SweepDimension> tuples;
   if (root.contains("zip"))
     read_zip(root["zip"], axes, tied, ties, tuples);
-  spec.seeds = root.contains("seeds") ? read_seeds(root["seeds"])
-                                      : std::vector<uint64_t>{base_.value("seed", json(1)).is_number_unsigned()
-                                                                  ? base_["seed"].get<uint64_t>()
-                                                                  : 1};
+  spec.seeds = root.contains("seeds")
+                   ? read_seeds(root["seeds"])
+                   : std::vector<uint64_t>{
+                         base_.value("seed", json(1)).is_number_unsigned() ? base_["seed"].get<uint64_t>() : 1};
   if (!errors_.empty())
     throw InputError(errors_);
 
   for (size_t a = 0; a < axes.size(); ++a) {
     spec.columns.push_back(axes[a].pointers[0]);
+    spec.column_wheres.push_back(axes[a].where + "/pointer");
     auto t = tied.find(a);
     if (t == tied.end()) {
       spec.dimensions.push_back(axes[a]);
@@ -374,6 +375,8 @@ SweepSpec SweepParser::parse()
   }
   for (auto& d : tuples) {
     spec.columns.insert(spec.columns.end(), d.pointers.begin(), d.pointers.end());
+    for (size_t j = 0; j < d.pointers.size(); ++j)
+      spec.column_wheres.push_back(d.where + "/pointers/" + std::to_string(j));
     spec.dimensions.push_back(std::move(d));
   }
   double total = static_cast<double>(spec.seeds.size());
@@ -387,57 +390,11 @@ SweepSpec SweepParser::parse()
   return spec;
 }
 
-SweepSpec parse_document(const JsonDocument& doc, const json& base, const std::string& base_path)
-{
-  return SweepParser(doc, base, base_path).parse();
-}
-
 } // namespace
 
-SweepSpec parse_sweep_text(const std::string& text, const std::string& sweep_file, const json& base_doc,
-                           const std::string& base_path)
+SweepSpec parse_sweep_document(const JsonDocument& doc, const json& base, const std::string& base_path)
 {
-  std::vector<Diagnostic> errors;
-  auto doc = parse_json_document(text, sweep_file, errors);
-  if (!doc || has_errors(errors))
-    throw InputError(errors);
-  return parse_document(*doc, base_doc, base_path);
-}
-
-SweepSpec load_sweep(const std::string& sweep_file)
-{
-  std::string error;
-  auto text = read_text_file(sweep_file, error);
-  if (!text)
-    throw InputError(Diagnostic{sweep_file, 0, 0, "", "expected a readable sweep file, got " + error});
-  std::vector<Diagnostic> errors;
-  auto doc = parse_json_document(*text, sweep_file, errors);
-  if (!doc || has_errors(errors))
-    throw InputError(errors);
-  if (!doc->root.is_object() || !doc->root.contains("base") || !doc->root["base"].is_string()) {
-    const TextPos* p = doc->positions.value(doc->root.is_object() && doc->root.contains("base") ? "/base" : "");
-    throw InputError(Diagnostic{sweep_file, p ? p->line : 0, p ? p->col : 0, doc->root.contains("base") ? "/base" : "",
-                                "expected \"base\": the path of the base scenario (relative to the sweep file), got " +
-                                    (doc->root.is_object() && doc->root.contains("base") ? quote_value(doc->root["base"])
-                                                                                         : std::string("nothing"))});
-  }
-  // The base is resolved from the sweep file's directory and kept absolute, so that a manifest line can be
-  // run from any working directory (paths inside the scenario resolve from the base's directory).
-  fs::path base = fs::path(sweep_file).parent_path() / doc->root["base"].get<std::string>();
-  std::string base_path = fs::absolute(base).lexically_normal().string();
-  auto base_text = read_text_file(base_path, error);
-  if (!base_text) {
-    const TextPos* p = doc->positions.value("/base");
-    throw InputError(Diagnostic{sweep_file, p ? p->line : 0, p ? p->col : 0, "/base",
-                                "expected a readable base scenario, got " + quote_value(doc->root["base"]) + " (" +
-                                    base_path + ": " + error + ")"});
-  }
-  auto base_doc = parse_json_document(*base_text, base_path, errors);
-  if (!base_doc || has_errors(errors))
-    throw InputError(errors);
-  if (!base_doc->root.is_object())
-    throw InputError(Diagnostic{base_path, 1, 1, "", "expected a scenario object, got " + quote_value(base_doc->root)});
-  return parse_document(*doc, base_doc->root, base_path);
+  return SweepParser(doc, base, base_path).parse();
 }
 
 } // namespace svcsim

@@ -1,4 +1,4 @@
-// A sweep file (docs/sweeps.md): a base scenario, axes addressed by JSON pointer (a list or a range), zips of
+// A sweep file (sweeps/README.md): a base scenario, axes addressed by JSON pointer (a list or a range), zips of
 // axes that move together, seeds, and fixed "set" values. Parsed and checked against the base scenario
 // before anything is expanded; every error names the sweep file, the JSON pointer in it, expected and got.
 #pragma once
@@ -11,7 +11,8 @@
 #include <string>
 #include <vector>
 
-namespace svcsim {
+namespace svcsim
+{
 
 // One dimension of the grid: one pointer (an axis) or several that move together (a zip); step k gives
 // values[k][p] to pointers[p].
@@ -28,6 +29,7 @@ struct SweepSpec {
   nlohmann::json base;   // the base scenario with "set" applied
   std::vector<SweepDimension> dimensions; // first varies slowest
   std::vector<std::string> columns;       // every axis pointer, in file order (the collected table's columns)
+  std::vector<std::string> column_wheres; // where each is defined in the sweep file ("/axes/1/pointer")
   std::vector<uint64_t> seeds;            // innermost: the replications of one grid point are adjacent
   size_t run_count() const;
 };
@@ -35,7 +37,12 @@ struct SweepSpec {
 constexpr size_t MAX_SWEEP_RUNS = 10'000'000;
 constexpr size_t MAX_RANGE_VALUES = 1'000'000;
 
-// Reads the sweep file and its base scenario. Throws InputError listing every problem.
+struct JsonDocument;
+
+// Checks a parsed sweep file against its base scenario (sweep_spec.cpp). Throws InputError.
+SweepSpec parse_sweep_document(const JsonDocument& sweep, const nlohmann::json& base_doc, const std::string& base_path);
+
+// Reads the sweep file and its base scenario (sweep_file.cpp). Throws InputError listing every problem.
 SweepSpec load_sweep(const std::string& sweep_file);
 
 // The same on text already in memory (unit tests): `base_doc` is the parsed base scenario at `base_path`.

@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# End-to-end test of report.html: every run writes one; it is self-contained (no script, no external resource),
+# deterministic, and renders in headless Chromium with every section and its inline SVG charts in the DOM.
+# Usage: SVCSIM=build/svcsim tests/e2e/test_report.sh [SCRATCH_DIR]
+# Prints ok/FAIL lines; exit 1 on failure; SKIP and exit 77 when chromium is not installed (static checks
+# still run first and still fail the test).
+set -u
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+SVCSIM=${SVCSIM:-$ROOT/build/svcsim}
+SCRATCH=${1:-${SCRATCH_DIR:-}}
+own_scratch=0
+if [ -z "$SCRATCH" ]; then
+  SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/svcsim-report-e2e.XXXXXX")
+  own_scratch=1 # removed only on success, so a failure's outputs stay for a look
+fi
+D="$SCRATCH/report"
+rm -rf "$D"
+mkdir -p "$D"
+failures=0
+ok() { echo "ok   $1"; }
+fail() {
+  echo "FAIL $1"
+  failures=$((failures + 1))
+}
+finish() {
+  if [ "$failures" -eq 0 ]; then
+    echo "test_report: all passed"
+    [ "$own_scratch" -eq 1 ] && rm -rf "$SCRATCH"
+    exit 0
+  fi
+  echo "test_report: $failures failed (outputs in $D)"
+  exit 1
+}
+
+if [ ! -x "$SVCSIM" ]; then
+  echo "FAIL svcsim binary not found or not executable: $SVCSIM"
+  exit 1
+fi
+SECTIONS="summary latency throughput instances timeline alerts faults"
+
+run() { # NAME SCENARIO [ARGS...]
+  local name=$1 scenario=$2
+  shift 2
+  if "$SVCSIM" run "$ROOT/$scenario" --quiet --out "$D/$name" "$@" >"$D/$name.out" 2>"$D/$name.err"; then
+    ok "$name: svcsim run exit 0"
+  else
+    fail "$name: svcsim run failed: $(head -c 400 "$D/$name.err")"
+  fi
+}
+
+run seed3 scenarios/seed-3-instances.json
+run seed3-again scenarios/seed-3-instances.json
+if [ -f "$ROOT/scenarios/failover-crash.json" ]; then
+  run crash scenarios/failover-crash.json
+else
+  run crash scenarios/seed-3-instances.json --set '/faults=[{"kind":"crash","target":"auth-service-2","at_s":30}]'
+fi
+
+# --- static checks on the file --------------------------------------------------------------------------
+for name in seed3 crash; do
+  f="$D/$name/report.html"
+  if [ ! -s "$f" ]; then
+    fail "$name: report.html missing or empty"
+    continue
+  fi
+  ok "$name: report.html written ($(stat -c %s "$f") bytes)"
+  for id in $SECTIONS; do
+    if grep -q "<section id=\"$id\">" "$f"; then ok "$name: section id=\"$id\""; else fail "$name: no section id=\"$id\""; fi
+  done
+  n_svg=$(grep -c "<svg " "$f")
+  if [ "$n_svg" -ge 5 ]; then ok "$name: $n_svg inline SVG charts"; else fail "$name: $n_svg inline SVG charts, expected >= 5"; fi
+  if grep -qiE "<script|<link|<img|<iframe|(src|href)=\"(https?:)?//" "$f"; then
+    fail "$name: report.html has a script or an external resource: $(grep -oiE "<script|<link|<img|<iframe|(src|href)=\"(https?:)?//[^\"]*" "$f" | head -3)"
+  else
+    ok "$name: self-contained (no script, no external resource)"
+  fi
+done
+if [ -s "$D/seed3/report.html" ] && cmp -s "$D/seed3/report.html" "$D/seed3-again/report.html"; then
+  ok "seed3: report.html is the same bytes for the same scenario and seed"
+else
+  fail "seed3: report.html differs between two identical runs"
+fi
+if [ -s "$D/crash/report.html" ]; then
+  /usr/bin/python3 - "$D/crash" <<'PY' || failures=$((failures + 1))
+import json, re, sys
+d = sys.argv[1]
+s = json.load(open(d + "/summary.json"))
+h = open(d + "/report.html").read()
+bad = 0
+def check(cond, what):
+    global bad
+    print(("ok   " if cond else "FAIL ") + "crash: " + what)
+    bad += not cond
+def section(i):
+    m = re.search(f'<section id="{i}">(.*?)</section>', h, re.S)
+    return m.group(1) if m else ""
+f = s["faults"][0]
+check(f["target"] in section("faults") and f["kind"] in section("faults"), "the failover report names the fault")
+for key in ("registry_unhealthy_at_s", "lb_excluded_at_s", "detector_alert_at_s"):
+    if f.get(key) is not None:
+        check(key in section("faults"), f"the failover report shows {key}")
+check(len(re.findall(r"<tr><td>[0-9.]+</td>", section("alerts"))) == len(s["alerts"]),
+      f"the alerts table has {len(s['alerts'])} rows")
+p99 = s["requests"]["latency_ms"]["p99"]
+check(f"p99 = {p99:.3f}".rstrip("0").rstrip(".") in section("latency"), f"the ECDF legend shows p99 = {p99}")
+check(f["target"] in section("timeline") and "<svg" in section("timeline"), "the timeline has a lane for the target")
+sys.exit(1 if bad else 0)
+PY
+fi
+if "$SVCSIM" run --help 2>&1 | grep -q -- "--no-report"; then
+  "$SVCSIM" run "$ROOT/scenarios/seed-3-instances.json" --quiet --no-report --out "$D/noreport" >/dev/null 2>&1
+  if [ -s "$D/noreport/summary.json" ] && [ ! -e "$D/noreport/report.html" ]; then ok "--no-report: no report.html"; else fail "--no-report: report.html written anyway (or the run failed)"; fi
+fi
+
+# --- headless Chromium ------------------------------------------------------------------------------------
+CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$CHROMIUM" ]; then
+  echo "SKIP chromium is not installed (tools/setup --full installs it): report not rendered"
+  [ "$failures" -eq 0 ] && exit 77
+  finish
+fi
+chrome() { # OUT-DIR ARGS... : one headless Chromium with a fresh profile, stdout/stderr kept
+  local profile
+  profile=$(mktemp -d "$D/profile.XXXXXX")
+  timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+    --disable-component-update --disable-sync --user-data-dir="$profile" "$@"
+  local code=$?
+  rm -rf "$profile"
+  return $code
+}
+printf '<!DOCTYPE html><html><body></body></html>\n' >"$D/blank.html"
+chrome --screenshot="$D/blank.png" --window-size=1280,4000 "file://$D/blank.html" >"$D/blank.chrome.log" 2>&1
+for name in seed3 crash; do
+  f="$D/$name/report.html"
+  [ -s "$f" ] || continue
+  chrome --screenshot="$D/$name.png" --window-size=1280,4000 "file://$f" >"$D/$name.chrome.log" 2>&1
+  if [ -s "$D/$name.png" ]; then
+    ok "$name: screenshot $D/$name.png ($(stat -c %s "$D/$name.png") bytes)"
+  else
+    fail "$name: no screenshot ($(tail -c 400 "$D/$name.chrome.log"))"
+    continue
+  fi
+  /usr/bin/python3 - "$D/$name.png" "$D/blank.png" "$name" <<'PY' || failures=$((failures + 1))
+import os, sys
+import matplotlib
+matplotlib.use("Agg")
+from matplotlib import image
+shot, blank, name = sys.argv[1:]
+im = image.imread(shot)[..., :3]
+# A blank page is one colour; a rendered report has text, tables and charts all down the page.
+ink = float((im.min(axis=2) < 0.9).mean())
+bigger = not os.path.exists(blank) or os.path.getsize(shot) > 5 * os.path.getsize(blank)
+ok = ink > 0.05 and bigger
+print(("ok   " if ok else "FAIL ") + f"{name}: the screenshot is not blank ({ink:.1%} non-white pixels, "
+      f"{os.path.getsize(shot)} bytes vs blank {os.path.getsize(blank) if os.path.exists(blank) else '?'})")
+sys.exit(0 if ok else 1)
+PY
+  chrome --dump-dom "file://$f" >"$D/$name.dom.html" 2>"$D/$name.dom.log"
+  /usr/bin/python3 - "$D/$name.dom.html" "$name" $SECTIONS <<'PY' || failures=$((failures + 1))
+import sys
+from html.parser import HTMLParser
+dom, name, sections = sys.argv[1], sys.argv[2], sys.argv[3:]
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.current, self.svg, self.ids = None, {}, []
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "section":
+            self.current = a.get("id")
+            self.ids.append(self.current)
+        elif tag == "svg" and self.current:
+            self.svg[self.current] = self.svg.get(self.current, 0) + 1
+p = P()
+p.feed(open(dom).read())
+bad = 0
+def check(cond, what):
+    global bad
+    print(("ok   " if cond else "FAIL ") + f"{name}: loaded DOM: {what}")
+    bad += not cond
+for s in sections:
+    check(s in p.ids, f'section id="{s}"')
+for s, n in (("latency", 1), ("throughput", 2), ("instances", 1), ("timeline", 1)):
+    check(p.svg.get(s, 0) >= n, f"{n} SVG chart(s) in #{s} ({p.svg.get(s, 0)})")
+sys.exit(1 if bad else 0)
+PY
+done
+finish

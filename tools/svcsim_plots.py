@@ -1,0 +1,465 @@
+"""Plots of one svcsim run directory (docs/outputs.md): latency ECDF/CCDF, per-second percentiles and
+throughput with fault windows shaded, per-instance request share, and the failover timeline (one lane per
+instance: its true process state and its state as the registry, the balancer and the detector saw it).
+Writes RUN_DIR/plots/*.png, *.svg and plots.json (the numbers shown, for tests to compare with summary.json)."""
+import json
+import math
+import os
+import sqlite3
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib import patheffects  # noqa: E402
+
+# Same colours as the C++ report (src/report/charts.cpp), so a reader sees one vocabulary.
+C_OK, C_BAD, C_HUNG, C_DEGRADED, C_UNKNOWN = "#2ca02c", "#d62728", "#ff7f0e", "#bcbd22", "#c7c7c7"
+C_P50, C_P95, C_P99 = "#1f77b4", "#ff7f0e", "#d62728"
+TYPE_COLORS = {"auth": "#1f77b4", "data": "#9467bd", "compute": "#17becf"}
+QUANTILES = (50, 95, 99)
+VIEWS = ("process", "registry", "balancer", "detector")
+
+# SVG bytes must not change from one run of the script to the next (diffable artefacts).
+plt.rcParams["svg.hashsalt"] = "svcsim"
+plt.rcParams["figure.dpi"] = 100
+
+
+def save(fig, out_dir, name, made):
+    files = []
+    for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
+        path = os.path.join(out_dir, f"{name}.{ext}")
+        fig.savefig(path, metadata=meta, bbox_inches="tight")
+        files.append(f"{name}.{ext}")
+    plt.close(fig)
+    made.append({"kind": name, "files": files})
+
+
+def round6(x):
+    """The C++ summary's rounding, std::round(x * 1e6) / 1e6 (half away from zero), bit for bit: Python's
+    round() rounds the decimal value half to even and can differ in the last digit."""
+    y = x * 1e6
+    f = math.floor(abs(y))
+    r = f + 1 if abs(y) - f >= 0.5 else f
+    r = math.copysign(r, y) / 1e6
+    return 0.0 if r == 0 else r
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Loading
+
+class Run:
+    def __init__(self, run_dir):
+        self.dir = run_dir
+        with open(os.path.join(run_dir, "summary.json")) as f:
+            self.summary = json.load(f)
+        db = sqlite3.connect(f"file:{os.path.join(run_dir, 'results.sqlite')}?mode=ro", uri=True)
+        # Every request that ended (latency_ms is NULL only for requests still pending at the end).
+        self.latency = np.array([r[0] for r in db.execute(
+            "SELECT latency_ms FROM requests WHERE latency_ms IS NOT NULL ORDER BY id")], dtype=float)
+        cols = ("second", "sent", "completed", "success", "failed", "mean_ms", "p50_ms", "p95_ms", "p99_ms")
+        rows = db.execute(f"SELECT {', '.join(cols)} FROM series ORDER BY second").fetchall()
+        self.series = {c: np.array([np.nan if r[i] is None else r[i] for r in rows], dtype=float)
+                       for i, c in enumerate(cols)}
+        self.events = db.execute("SELECT at_s, component, kind, subject, detail FROM events ORDER BY id").fetchall()
+        db.close()
+        self.t_end = float(self.summary.get("sim_time_s") or 0.0)
+
+    def fault_windows(self):
+        """(start, end, label) per injected fault, from the injector's events; a fault without an end event
+        lasts to the end of the run; a restart is an instant (start == end)."""
+        wins = []
+        for at, _comp, kind, subject, detail in self.events:
+            if not kind.startswith("fault.") or kind.endswith("_end"):
+                continue
+            what = kind[len("fault."):]
+            target = subject or detail
+            end = self.t_end
+            if what == "restart":
+                end = at
+            for at2, _c2, kind2, subject2, detail2 in self.events:
+                if at2 >= at and kind2 == kind + "_end" and (subject2 or detail2) == target:
+                    end = at2
+                    break
+            wins.append((at, end, f"{what} {target}"))
+        return wins
+
+
+def log_x_axis(ax, lo, hi):
+    """A log x axis with plain-number labels; over less than a decade or two the minor ticks are labelled
+    too, since a 200-360 ms range would otherwise show only "2x10^2" and "3x10^2"."""
+    from matplotlib.ticker import FuncFormatter, LogLocator
+    ax.set_xscale("log")
+    ax.set_xlim(lo, hi)
+    plain = FuncFormatter(lambda v, _: f"{v:g}")
+    ax.xaxis.set_major_formatter(plain)
+    if hi / lo < 30:
+        ax.xaxis.set_minor_locator(LogLocator(base=10, subs=(1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0)))
+        ax.xaxis.set_minor_formatter(plain)
+        ax.tick_params(axis="x", which="minor", labelsize=8)
+    else:
+        ax.xaxis.set_minor_locator(LogLocator(base=10, subs=(2.0, 5.0)))
+        ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.tick_params(axis="x", which="minor", labelsize=7)
+
+
+def shade_faults(ax, windows, label_top=False):
+    for i, (a, b, label) in enumerate(windows):
+        if b > a:
+            ax.axvspan(a, b, color=C_BAD, alpha=0.12, lw=0, label="fault window" if i == 0 else None)
+        ax.axvline(a, color=C_BAD, lw=1.2, ls="--")
+        if label_top:
+            ax.annotate(label, (a, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -10),
+                        textcoords="offset points", fontsize=8, color=C_BAD)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Latency ECDF
+
+def plot_ecdf(run, out_dir, made, report):
+    x = np.sort(run.latency)
+    n = len(x)
+    pct = {f"p{q}": float(np.percentile(x, q, method="inverted_cdf")) for q in QUANTILES} if n else {}
+    report["latency_ms"] = {"n": n, **{k: round6(v) for k, v in pct.items()}}
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4.5))
+    if n:
+        y = np.arange(1, n + 1) / n
+        # ECDF as a step function of the sorted samples (matplotlib 3.6 has no Axes.ecdf).
+        a1.step(x, y, where="post", color="#333333", lw=1.4, label=f"ECDF ({n} requests)")
+        # CCDF for the tail: P(latency > x), down to 1/n.
+        ccdf = 1.0 - np.arange(0, n) / n
+        a2.step(x, ccdf, where="post", color="#333333", lw=1.4, label="CCDF")
+        for (name, v), c in zip(pct.items(), (C_P50, C_P95, C_P99)):
+            q = int(name[1:]) / 100.0
+            for ax, yv in ((a1, q), (a2, 1.0 - q)):
+                ax.axvline(v, color=c, ls="--", lw=1)
+                ax.plot([v], [yv], "o", color=c, ms=5, label=f"{name} = {v:.3f} ms" if ax is a1 else None)
+        # 3% of the span on each side, in log space, so a narrow 300-314 ms band fills the axis.
+        lo = np.log10(max(x[0], 1e-9))
+        hi = np.log10(x[-1]) if x[-1] > x[0] else lo + np.log10(1.1)
+        pad = (hi - lo) * 0.03
+        for ax in (a1, a2):
+            log_x_axis(ax, 10 ** (lo - pad), 10 ** (hi + pad))
+            ax.set_xlabel("latency (ms, log scale)")
+            ax.grid(True, which="both", alpha=0.3)
+        a2.set_yscale("log")
+        a2.set_ylim(0.5 / n, 1.5)
+    a1.set_ylabel("fraction of requests ≤ x")
+    a1.set_title("Latency ECDF (every ended request; nearest-rank percentiles)")
+    a2.set_ylabel("fraction of requests > x")
+    a2.set_title("Latency CCDF (tail)")
+    if n:
+        a1.legend(loc="lower right", fontsize=9)
+    else:
+        a1.text(0.5, 0.5, "no request ended", transform=a1.transAxes, ha="center")
+    fig.suptitle(f"{run.summary.get('scenario')} (seed {run.summary.get('seed')})", fontsize=10)
+    save(fig, out_dir, "latency_ecdf", made)
+    return pct
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Per-second percentiles and throughput
+
+def plot_series(run, out_dir, made, report):
+    s = run.series
+    windows = run.fault_windows()
+    report["fault_windows"] = [{"from_s": a, "to_s": b, "label": l} for a, b, l in windows]
+    fig, (a1, a2) = plt.subplots(2, 1, figsize=(12, 7), sharex=True, gridspec_kw={"height_ratios": [3, 2]})
+    t = s["second"] + 0.5  # a row counts what ended within [second, second + 1)
+    for key, c in (("p50_ms", C_P50), ("p95_ms", C_P95), ("p99_ms", C_P99)):
+        a1.plot(t, s[key], color=c, lw=1.3, marker=".", ms=3, label=key.replace("_ms", ""))
+    vals = np.concatenate([s[k][~np.isnan(s[k])] for k in ("p50_ms", "p99_ms")]) if len(t) else np.array([])
+    if len(vals) and vals.min() > 0 and vals.max() / vals.min() > 20:
+        a1.set_yscale("log")  # a hang's 10 s attempts would flatten the normal 200 ms band
+        from matplotlib.ticker import FuncFormatter, LogLocator
+        a1.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        a1.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    a1.set_ylabel("latency (ms), by second ended")
+    a1.set_title("Latency percentiles per second (nearest rank), fault windows shaded", loc="right", fontsize=11)
+    shade_faults(a1, windows, label_top=True)
+    # Above the axes: inside, it would hide the fault labels and the lines near the top.
+    a1.legend(loc="lower left", bbox_to_anchor=(0, 1.0), fontsize=8, ncol=4, frameon=False)
+    a1.grid(True, alpha=0.3)
+
+    a2.plot(t, s["sent"], color="#7f7f7f", lw=1, ls=":", label="sent")
+    a2.plot(t, s["completed"], color="#333333", lw=1.3, label="completed")
+    a2.plot(t, s["success"], color=C_OK, lw=1, label="success")
+    a2.bar(s["second"] + 0.5, s["failed"], width=0.9, color=C_BAD, alpha=0.8, label="failed")
+    a2.set_ylabel("requests per second")
+    a2.set_xlabel("simulated time (s)")
+    a2.set_title("Throughput per second", loc="right", fontsize=11)
+    shade_faults(a2, windows)
+    a2.legend(loc="lower left", bbox_to_anchor=(0, 1.0), fontsize=8, ncol=5, frameon=False)
+    a2.grid(True, alpha=0.3)
+    a2.set_ylim(0, max(1.0, float(np.nanmax(np.maximum(s["sent"], s["completed"]))) if len(t) else 1.0) * 1.1)
+    if len(t):
+        a2.set_xlim(s["second"][0], s["second"][-1] + 1)
+    save(fig, out_dir, "latency_throughput", made)
+    report["series"] = {"seconds": int(len(t)), "completed": int(np.nansum(s["completed"])) if len(t) else 0}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Per-instance share
+
+def instance_type(name):
+    return name.split("-", 1)[0]
+
+
+def plot_instance_share(run, out_dir, made, report):
+    by = run.summary.get("by_instance", {})
+    names = list(by)
+    served = np.array([by[n]["served"] for n in names], dtype=float)
+    failed = np.array([by[n]["failed"] for n in names], dtype=float)
+    total = served.sum()
+    share = served / total * 100 if total else np.zeros(len(names))
+    report["instance_share"] = {n: {"served": int(a), "failed": int(b), "share_pct": round(float(p), 3)}
+                                for n, a, b, p in zip(names, served, failed, share)}
+    fig, ax = plt.subplots(figsize=(max(8, 0.45 * len(names) + 3), 4.5))
+    pos = np.arange(len(names))
+    colors = [TYPE_COLORS.get(instance_type(n), "#7f7f7f") for n in names]
+    ax.bar(pos, served, color=colors)
+    ax.bar(pos, failed, bottom=served, color=C_BAD, hatch="//", alpha=0.7)
+    from matplotlib.patches import Patch
+    handles = [Patch(color=TYPE_COLORS[t], label=f"{t}: attempts answered") for t in TYPE_COLORS
+               if any(instance_type(n) == t for n in names)]
+    handles.append(Patch(facecolor=C_BAD, alpha=0.7, hatch="//", label="failed attempts"))
+    for i in range(len(names)):
+        if served[i] + failed[i] > 0:
+            ax.annotate(f"{share[i]:.1f}%", (pos[i], served[i] + failed[i]), xytext=(0, 2),
+                        textcoords="offset points", ha="center", fontsize=8)
+    ax.set_xticks(pos)
+    ax.set_xticklabels(names, rotation=45, ha="right", fontsize=8)
+    ax.set_ylabel("attempts")
+    ax.set_title("Per-instance request share (label: share of all answered attempts)")
+    ax.legend(handles=handles, fontsize=8)
+    ax.set_ylim(0, max(1.0, float((served + failed).max(initial=0))) * 1.15)
+    ax.grid(True, axis="y", alpha=0.3)
+    save(fig, out_dir, "instance_share", made)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Failover timeline: the same state machine as src/report/timeline.cpp
+
+STATE_COLORS = {"up": C_OK, "healthy": C_OK, "in pool": C_OK, "down": C_BAD, "unhealthy": C_BAD,
+                "skipped": C_BAD, "hung": C_HUNG, "degraded": C_DEGRADED, "unknown": C_UNKNOWN}
+FAULT_PROCESS_STATE = {"crash": "down", "registry_outage": "down", "host_down": "down", "hang": "hung",
+                       "slow": "degraded", "error_rate": "degraded", "partition": "degraded",
+                       "link_down": "degraded"}  # a restart starts a dead process: "instance.started" says so
+DETECTIONS = {"registry.unhealthy": "registry", "lb.pool_removed": "balancer", "lb.check_unhealthy": "balancer",
+              "detector.unhealthy": "detector"}
+
+
+def build_timeline(run):
+    """Per lane (every instance, plus any other component a fault hits): per view, a list of
+    (start, end, state) segments; plus the detection and recovery marks."""
+    comps = run.summary.get("components", {})
+    lanes = list(run.summary.get("by_instance", {}))
+    for _at, _c, kind, subject, _d in run.events:
+        if kind.startswith("fault.") and subject and subject not in lanes and subject in comps:
+            lanes.append(subject)
+    state = {l: {v: None for v in VIEWS} for l in lanes}
+    since = {l: {v: 0.0 for v in VIEWS} for l in lanes}
+    segs = {l: {v: [] for v in VIEWS} for l in lanes}
+    first_registered = {}
+
+    def put(lane, view, st, t):
+        cur = state[lane][view]
+        if cur == st:
+            return
+        if cur is not None and t > since[lane][view]:
+            segs[lane][view].append((since[lane][view], t, cur))
+        state[lane][view], since[lane][view] = st, t
+
+    # Components other than instances report no start event: up from their start time.
+    instances = set(run.summary.get("by_instance", {}))
+    for l in lanes:
+        if l not in instances and comps.get(l, {}).get("started"):
+            put(l, "process", "up", comps[l]["start_s"])
+    marks = []
+    seen_detector = set()
+    was_in_pool = set()
+    for at, _comp, kind, subject, detail in run.events:
+        targets = [subject] if subject in state else []
+        if kind.startswith("fault.") and not subject:  # host_down names a host: every lane on it
+            targets = [l for l in lanes if comps.get(l, {}).get("host") == detail]
+        for l in targets:
+            before = dict(state[l])
+            if kind == "instance.started":
+                put(l, "process", "up", at)
+            elif kind in ("instance.bind_failed", "instance.stopped"):
+                put(l, "process", "down", at)
+            elif kind.startswith("fault.") and kind.endswith("_end"):
+                put(l, "process", "up", at)
+            elif kind.startswith("fault."):
+                if kind != "fault.restart":
+                    put(l, "process", FAULT_PROCESS_STATE.get(kind[6:], "degraded"), at)
+                marks.append({"at_s": at, "lane": l, "view": "process", "kind": "fault", "label": kind[6:]})
+            elif kind in ("registry.registered", "registry.healthy"):
+                first_registered.setdefault(l, at)
+                put(l, "registry", "healthy", at)
+            elif kind == "registry.unhealthy":
+                put(l, "registry", "unhealthy", at)
+            elif kind == "registry.deregistered":
+                put(l, "registry", None, at)
+            elif kind in ("lb.pool_added", "lb.check_healthy"):
+                put(l, "balancer", "in pool", at)
+            elif kind == "lb.check_unhealthy":
+                put(l, "balancer", "skipped", at)
+            elif kind == "lb.pool_removed":
+                put(l, "balancer", None, at)
+            elif kind in ("detector.healthy", "detector.unhealthy"):
+                if l not in seen_detector:
+                    seen_detector.add(l)
+                    det_start = comps.get("fault-detector", {}).get("start_s", at)
+                    t0 = max(det_start, first_registered.get(l, at))
+                    if t0 < at:  # the detector's status starts "unknown" until its first check ends
+                        segs[l]["detector"].append((t0, at, "unknown"))
+                put(l, "detector", kind.split(".")[1], at)
+            if kind in DETECTIONS:
+                marks.append({"at_s": at, "lane": l, "view": DETECTIONS[kind], "kind": "detection", "label": kind})
+            # Taken back: a view goes from unhealthy/skipped to good, or the balancer re-adds an instance it
+            # had removed (the first "healthy" or pool entry is not a recovery).
+            for v in ("registry", "balancer", "detector"):
+                prev, cur = before[v], state[l][v]
+                if cur in ("healthy", "in pool") and (prev in ("unhealthy", "skipped") or
+                                                      (v == "balancer" and prev is None and l in was_in_pool)):
+                    marks.append({"at_s": at, "lane": l, "view": v, "kind": "recovery", "label": kind})
+            if state[l]["balancer"] is not None:
+                was_in_pool.add(l)
+    for l in lanes:
+        for v in VIEWS:
+            if state[l][v] is not None and run.t_end > since[l][v]:
+                segs[l][v].append((since[l][v], run.t_end, state[l][v]))
+        if l not in seen_detector and l in first_registered and "fault-detector" in comps:
+            t0 = max(comps["fault-detector"]["start_s"], first_registered[l])
+            if comps["fault-detector"].get("started") and t0 < run.t_end:
+                segs[l]["detector"].append((t0, run.t_end, "unknown"))
+    for f in run.summary.get("faults", []):
+        if f.get("recovered_at_s") is not None and f.get("target") in state:
+            marks.append({"at_s": f["recovered_at_s"], "lane": f["target"], "view": "process",
+                          "kind": "recovered", "label": "serves again"})
+    return lanes, segs, marks
+
+
+def plot_timeline(run, out_dir, made, report):
+    lanes, segs, marks = build_timeline(run)
+    row_h, gap = 1.0, 1.0
+    lane_h = len(VIEWS) * row_h + gap
+    fig, ax = plt.subplots(figsize=(13, 1.2 + 0.62 * len(lanes)))
+    yt, yl, ymin, yml = [], [], [], []
+    for i, l in enumerate(lanes):
+        base = (len(lanes) - 1 - i) * lane_h  # first instance at the top
+        for j, v in enumerate(VIEWS):
+            y = base + (len(VIEWS) - 1 - j) * row_h
+            bars = [(a, b - a) for a, b, _ in segs[l][v]]
+            cols = [STATE_COLORS[s] for _, _, s in segs[l][v]]
+            if bars:
+                ax.broken_barh(bars, (y + 0.1, row_h - 0.2), facecolors=cols)
+            ymin.append(y + row_h / 2)
+            yml.append(v)
+        yt.append(base + len(VIEWS) * row_h / 2)
+        yl.append(l)
+        if i:
+            ax.axhline(base + len(VIEWS) * row_h + gap / 2, color="#dddddd", lw=0.8)
+    lane_base = {l: (len(lanes) - 1 - i) * lane_h for i, l in enumerate(lanes)}
+    for a, b, label in run.fault_windows():
+        if b > a:
+            ax.axvspan(a, b, color=C_BAD, alpha=0.06, lw=0)
+    label_end = {}
+    x_per_char = run.t_end / 190.0 if run.t_end > 0 else 1.0  # about one 8 pt character on a 13 in axis
+    for m in marks:
+        base = lane_base[m["lane"]]
+        y = base + (len(VIEWS) - 1 - VIEWS.index(m["view"])) * row_h + row_h / 2
+        if m["kind"] == "fault":
+            ax.plot([m["at_s"]] * 2, [base, base + len(VIEWS) * row_h], color="black", lw=2)
+            label = f"{m['label']} @ {m['at_s']:g} s"
+            below = m["at_s"] < label_end.get(m["lane"], -1)  # too close to the previous label: under the lane
+            ax.annotate(label, (m["at_s"], base if below else base + len(VIEWS) * row_h),
+                        xytext=(3, -9 if below else 1), textcoords="offset points", fontsize=8, fontweight="bold",
+                        path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")])
+            if not below:
+                label_end[m["lane"]] = m["at_s"] + x_per_char * (len(label) + 1)
+        elif m["kind"] == "detection":
+            ax.plot([m["at_s"]], [y], marker="v", color="black", ms=7, mec="white")
+        elif m["kind"] == "recovery":
+            ax.plot([m["at_s"]], [y], marker="^", color=C_OK, ms=7, mec="black")
+        else:
+            ax.plot([m["at_s"]], [y], marker="*", color="gold", ms=12, mec="black")
+    # The delay from the latest fault in the lane to the first detection per view after it (and to serving
+    # again), written beside the marker: the same rule as the report's timeline (src/report/charts.cpp).
+    detections, last_fault, labelled = [], {}, {}
+    for m in sorted(marks, key=lambda m: m["at_s"]):
+        l = m["lane"]
+        if m["kind"] == "fault":
+            if m["at_s"] > last_fault.get(l, -1):
+                last_fault[l], labelled[l] = m["at_s"], set()
+            continue
+        slot = m["view"] if m["kind"] == "detection" else "recovered"
+        t0 = last_fault.get(l)
+        if m["kind"] not in ("detection", "recovered") or t0 is None or m["at_s"] < t0 or slot in labelled[l]:
+            continue
+        labelled[l].add(slot)
+        y = lane_base[l] + (len(VIEWS) - 1 - VIEWS.index(m["view"])) * row_h + row_h / 2
+        ax.annotate(f"+{m['at_s'] - t0:.1f} s", (m["at_s"], y), xytext=(6, -3), textcoords="offset points",
+                    fontsize=8, path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")])
+        detections.append({"lane": l, "view": slot, "at_s": m["at_s"], "after_fault_s": m["at_s"] - t0})
+    report["timeline"] = {"lanes": lanes, "detections": detections}
+    ax.set_yticks(yt)
+    ax.set_yticklabels(yl, fontsize=9)
+    ax.set_yticks(ymin, minor=True)
+    ax.set_yticklabels(yml, minor=True, fontsize=6, color="#555555")
+    ax.tick_params(axis="y", which="major", pad=58, length=0)
+    ax.tick_params(axis="y", which="minor", length=0)
+    ax.set_ylim(-gap / 2, len(lanes) * lane_h - gap / 2)
+    ax.set_xlim(0, run.t_end)
+    ax.set_xlabel("simulated time (s)")
+    ax.set_title("Failover timeline: each instance as it really was (process) and as the registry, "
+                 "the balancer and the detector saw it", fontsize=10)
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    handles = [Patch(color=C_OK, label="up / healthy / in pool"), Patch(color=C_BAD, label="down / unhealthy / skipped"),
+               Patch(color=C_HUNG, label="hung"), Patch(color=C_DEGRADED, label="degraded"),
+               Patch(color=C_UNKNOWN, label="unknown (detector)"),
+               Line2D([], [], color="black", lw=2, label="fault"),
+               Line2D([], [], marker="v", color="black", ls="", label="detection"),
+               Line2D([], [], marker="^", color=C_OK, mec="black", ls="", label="taken back"),
+               Line2D([], [], marker="*", color="gold", mec="black", ms=10, ls="", label="serves again")]
+    # Anchored to the axes' bottom with a pad in font units, so it sits under the x label at any height.
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), borderaxespad=4.2,
+              ncol=5, fontsize=8, frameon=False)
+    ax.grid(True, axis="x", alpha=0.3)
+    save(fig, out_dir, "failover_timeline", made)
+
+
+# ---------------------------------------------------------------------------------------------------------
+
+def plot_run(run_dir, log):
+    """Makes every run plot; returns 0, or 1 when the ECDF's percentiles disagree with summary.json."""
+    run = Run(run_dir)
+    out_dir = os.path.join(run_dir, "plots")
+    os.makedirs(out_dir, exist_ok=True)
+    made, report = [], {"mode": "run", "run_dir": os.path.abspath(run_dir),
+                        "scenario": run.summary.get("scenario"), "seed": run.summary.get("seed")}
+    plot_ecdf(run, out_dir, made, report)
+    plot_series(run, out_dir, made, report)
+    plot_instance_share(run, out_dir, made, report)
+    plot_timeline(run, out_dir, made, report)
+    report["plots"] = made
+
+    want = (run.summary.get("requests") or {}).get("latency_ms") or {}
+    report["summary_latency_ms"] = {f"p{q}": want.get(f"p{q}") for q in QUANTILES}
+    agree = all(report["latency_ms"].get(k) == v for k, v in report["summary_latency_ms"].items())
+    report["agrees_with_summary"] = agree
+    with open(os.path.join(out_dir, "plots.json"), "w") as f:
+        json.dump(report, f, indent=2)
+        f.write("\n")
+    for q in QUANTILES:
+        k = f"p{q}"
+        got, exp = report["latency_ms"].get(k), report["summary_latency_ms"][k]
+        log(f"check: ECDF {k} = {got} ms, summary.json requests.latency_ms.{k} = {exp}: "
+            f"{'ok' if got == exp else 'MISMATCH'}")
+    for m in made:
+        log("wrote " + ", ".join(os.path.join(out_dir, f) for f in m["files"]))
+    log("wrote " + os.path.join(out_dir, "plots.json"))
+    return 0 if agree else 1
