@@ -116,9 +116,11 @@ void Client::send_next(uint32_t k)
 void Client::finish(uint64_t request, int status, Outcome outcome, int instance)
 {
   Recorder& rec = world_.recorder();
-  if (rec.requests()[request].outcome != Outcome::PENDING)
+  if (!rec.request_open(request))
     return; // already ended (answer after timeout)
   rec.request_ended(request, now(), status, outcome, 0, instance);
+  if (!token_index_.empty())
+    token_index_.erase(request); // its answer has been read: the index is not needed any more
 }
 
 void Client::on_message(Message& m)
@@ -128,9 +130,9 @@ void Client::on_message(Message& m)
         using T = std::decay_t<decltype(body)>;
         if constexpr (std::is_same_v<T, Reply>) {
           uint64_t id = m.conn;
-          const RequestRecord& r = world_.recorder().requests()[id];
-          if (r.outcome != Outcome::PENDING)
+          if (!world_.recorder().request_open(id))
             return;
+          const RequestRecord& r = world_.recorder().request(id);
           bool ok = body.status >= 200 && body.status < 300;
           const Phase& p = phases_[r.phase];
           if (ok && p.collects_tokens && body.body) {

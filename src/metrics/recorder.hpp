@@ -1,8 +1,18 @@
-// The in-memory recorder every actor reports to: one compact row per request and per balancer attempt, the
-// event log, and counters. Results are written once after the run (store/results_writer), never by actors.
+// The recorder every actor reports to: one compact row per request and per balancer attempt, the event log,
+// counters, and the per-second series (built as requests end). Results are written once after the run
+// (store/results_writer), never by actors.
+//
+// Memory: rows are kept in memory up to a limit (default 2^20 requests, about 75 MB with their attempts).
+// Past it, the recorder streams: finished request rows (in id order) and attempt rows go to spill files and
+// only the requests still in flight stay in memory, so a long run's memory does not grow with its length.
+// Readers after the run use for_each_request / for_each_attempt, which read whichever holds the rows.
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
+#include <deque>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -47,27 +57,116 @@ struct TypeCounters {
   uint64_t attempts = 0, retries = 0, no_healthy = 0;
 };
 
+// One second of the run (results.sqlite `series`): requests sent that second, requests that ended that
+// second and their latency statistics (NaN when none ended).
+struct SecondStats {
+  long second = 0;
+  uint64_t sent = 0, completed = 0, success = 0, failed = 0;
+  double mean_ms = 0, p50_ms = 0, p95_ms = 0, p99_ms = 0;
+};
+
 class Recorder {
 public:
+  Recorder() = default;
+  ~Recorder();
+  Recorder(Recorder&& other) noexcept;
+  Recorder& operator=(Recorder&&) = delete;
+  Recorder(const Recorder&) = delete;
+
+  // Where spill files go (created there and unlinked at once) and how many request rows stay in memory
+  // before streaming starts. Call before the run.
+  void set_spill(std::string dir, uint64_t max_rows_in_memory);
+
   uint64_t request_sent(double at, uint32_t phase, uint32_t endpoint, bool post);
   void request_ended(uint64_t id, double at, int status, Outcome outcome, int attempts, int instance);
-  void attempt(const AttemptRecord& a) { attempts_.push_back(a); }
+  // Sent and not ended yet.
+  bool request_open(uint64_t id) const;
+  // The row of a request that is still open (any request while rows are in memory).
+  const RequestRecord& request(uint64_t id) const;
+  void attempt(const AttemptRecord& a);
   void event(double at, int component, std::string kind, int subject = -1, std::string detail = {});
+  // The end of the run: requests still open stay PENDING; everything is flushed.
+  void finish();
 
   TypeCounters lb[3];
   uint64_t registrations = 0, heartbeats = 0, unknown_heartbeats = 0;
 
+  uint64_t request_count() const { return next_id_; }
+  uint64_t attempt_count() const { return attempt_count_; }
+  uint64_t open_requests() const { return open_; }
+  // How many attempt rows name this request (saturating at 255).
+  uint8_t attempts_of(uint64_t id) const { return id < attempt_counts_.size() ? attempt_counts_[id] : 0; }
+  // The per-second series, in second order (complete after finish()).
+  const std::vector<SecondStats>& series() const { return series_rows_; }
+
+  // After the run: every request row in id order (f(id, row)), every attempt row in record order (f(row)).
+  template <class F> void for_each_request(F&& f) const;
+  template <class F> void for_each_attempt(F&& f) const;
+
+  // The rows themselves, while they are all in memory (rows_in_memory()); empty once streaming started.
+  bool rows_in_memory() const { return !spilling_; }
   const std::vector<RequestRecord>& requests() const { return requests_; }
-  std::vector<RequestRecord>& requests() { return requests_; }
   const std::vector<AttemptRecord>& attempts() const { return attempts_; }
   const std::vector<EventRecord>& events() const { return events_; }
-  uint64_t open_requests() const { return open_; }
 
 private:
-  std::vector<RequestRecord> requests_;
+  void start_spilling();
+  void retire_front();
+  void series_sent(double at);
+  void series_ended(double sent_s, double end_s, Outcome outcome);
+  void close_series_second();
+  SecondStats& series_row(long second);
+  static void read_spill(std::FILE* f, size_t row_size, const std::function<void(const void*)>& each);
+
+  std::vector<RequestRecord> requests_; // all rows (memory mode)
   std::vector<AttemptRecord> attempts_;
   std::vector<EventRecord> events_;
+  std::vector<uint8_t> attempt_counts_;
+  uint64_t next_id_ = 0;
+  uint64_t attempt_count_ = 0;
   uint64_t open_ = 0;
+
+  // Streaming mode: rows [window_base_, next_id_) in memory, earlier ones in the request spill.
+  bool spilling_ = false;
+  std::string spill_dir_;
+  uint64_t max_rows_in_memory_ = 1ULL << 20;
+  std::deque<RequestRecord> window_;
+  uint64_t window_base_ = 0;
+  std::FILE* request_spill_ = nullptr;
+  std::FILE* attempt_spill_ = nullptr;
+  std::vector<char> request_buf_, attempt_buf_;
+
+  // Series: rows by second (few: one per simulated second); the latencies of the second requests are
+  // ending in (requests end in time order: one client, simulated time never goes back).
+  std::map<long, SecondStats> series_;
+  std::vector<SecondStats> series_rows_;
+  long series_open_second_ = 0;
+  bool series_has_open_ = false;
+  std::vector<double> series_latencies_;
 };
+
+template <class F> void Recorder::for_each_request(F&& f) const
+{
+  if (!spilling_) {
+    for (size_t i = 0; i < requests_.size(); i++)
+      f(static_cast<uint64_t>(i), requests_[i]);
+    return;
+  }
+  uint64_t id = 0;
+  read_spill(request_spill_, sizeof(RequestRecord),
+             [&](const void* row) { f(id++, *static_cast<const RequestRecord*>(row)); });
+  for (const auto& r : window_)
+    f(id++, r);
+}
+
+template <class F> void Recorder::for_each_attempt(F&& f) const
+{
+  if (!spilling_) {
+    for (const auto& a : attempts_)
+      f(a);
+    return;
+  }
+  read_spill(attempt_spill_, sizeof(AttemptRecord), [&](const void* row) { f(*static_cast<const AttemptRecord*>(row)); });
+}
 
 } // namespace svcsim

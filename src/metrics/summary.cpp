@@ -19,69 +19,89 @@ double round6(double x)
 
 std::vector<uint8_t> attempts_per_request(const RunOutput& run)
 {
-  std::vector<uint8_t> n(run.recorder.requests().size(), 0);
-  for (const auto& a : run.recorder.attempts())
-    if (a.request < n.size() && n[a.request] < 255)
-      n[a.request]++;
+  std::vector<uint8_t> n(run.recorder.request_count(), 0);
+  for (size_t i = 0; i < n.size(); i++)
+    n[i] = run.recorder.attempts_of(i);
   return n;
 }
 
-static std::string status_key(const RequestRecord& r)
-{
-  switch (r.outcome) {
-    case Outcome::TIMEOUT: return "timeout";
-    case Outcome::CONN_ERROR: return "conn_error";
-    case Outcome::PENDING: return "unfinished";
-    default: return std::to_string(r.status);
-  }
-}
+namespace {
 
-// Totals and latency for a set of requests (all, or one endpoint's).
-static ojson request_block(const std::vector<const RequestRecord*>& rs)
-{
-  uint64_t success = 0, timeouts = 0;
-  std::map<std::string, uint64_t> by_status;
+// Totals and latency for a set of requests (all, or one endpoint's), fed one request at a time in id order
+// (the order fixes the floating-point sum of the mean).
+struct RequestBlock {
+  uint64_t total = 0, success = 0, timeouts = 0;
+  // status key -> count; keys: HTTP status, or -1 timeout, -2 conn_error, -3 unfinished (named at the end)
+  std::vector<std::pair<int, uint64_t>> by_status;
   std::vector<double> lat;
   double first_send = INFINITY, last_end = -INFINITY;
   double sum = 0;
-  for (const RequestRecord* r : rs) {
-    by_status[status_key(*r)]++;
-    first_send = std::min(first_send, r->sent_s);
-    if (r->outcome == Outcome::SUCCESS)
+
+  void add(const RequestRecord& r)
+  {
+    total++;
+    int key;
+    switch (r.outcome) {
+      case Outcome::TIMEOUT: key = -1; break;
+      case Outcome::CONN_ERROR: key = -2; break;
+      case Outcome::PENDING: key = -3; break;
+      default: key = r.status; break;
+    }
+    bool found = false;
+    for (auto& [k, n] : by_status)
+      if (k == key) {
+        n++;
+        found = true;
+        break;
+      }
+    if (!found)
+      by_status.emplace_back(key, 1);
+    first_send = std::min(first_send, r.sent_s);
+    if (r.outcome == Outcome::SUCCESS)
       success++;
-    if (r->outcome == Outcome::TIMEOUT)
+    if (r.outcome == Outcome::TIMEOUT)
       timeouts++;
-    if (r->outcome != Outcome::PENDING) {
-      double ms = (r->end_s - r->sent_s) * 1000.0;
+    if (r.outcome != Outcome::PENDING) {
+      double ms = (r.end_s - r.sent_s) * 1000.0;
       lat.push_back(ms);
       sum += ms;
-      last_end = std::max(last_end, r->end_s);
+      last_end = std::max(last_end, r.end_s);
     }
   }
-  std::sort(lat.begin(), lat.end());
-  ojson latency = nullptr;
-  if (!lat.empty())
-    latency = {{"min", round6(lat.front())},
-               {"mean", round6(sum / static_cast<double>(lat.size()))},
-               {"p50", round6(nearest_rank(lat, 50))},
-               {"p95", round6(nearest_rank(lat, 95))},
-               {"p99", round6(nearest_rank(lat, 99))},
-               {"max", round6(lat.back())}};
-  ojson statuses = ojson::object();
-  for (const auto& [k, v] : by_status) // std::map: "200" < "502" < "timeout", stable
-    statuses[k] = v;
-  double span = last_end - first_send;
-  ojson achieved = nullptr;
-  if (!lat.empty() && span > 0)
-    achieved = round6(static_cast<double>(lat.size()) / span);
-  return ojson{{"total", rs.size()},         {"success", success},     {"failed", rs.size() - success},
-               {"timeouts", timeouts},       {"by_status", statuses},  {"latency_ms", latency},
-               {"achieved_rps", achieved}};
-}
+
+  ojson to_json()
+  {
+    std::sort(lat.begin(), lat.end());
+    ojson latency = nullptr;
+    if (!lat.empty())
+      latency = {{"min", round6(lat.front())},
+                 {"mean", round6(sum / static_cast<double>(lat.size()))},
+                 {"p50", round6(nearest_rank(lat, 50))},
+                 {"p95", round6(nearest_rank(lat, 95))},
+                 {"p99", round6(nearest_rank(lat, 99))},
+                 {"max", round6(lat.back())}};
+    std::map<std::string, uint64_t> named; // std::map: "200" < "502" < "timeout", stable
+    for (const auto& [k, n] : by_status)
+      named[k == -1 ? "timeout" : k == -2 ? "conn_error" : k == -3 ? "unfinished" : std::to_string(k)] += n;
+    ojson statuses = ojson::object();
+    for (const auto& [k, v] : named)
+      statuses[k] = v;
+    double span = last_end - first_send;
+    ojson achieved = nullptr;
+    if (!lat.empty() && span > 0)
+      achieved = round6(static_cast<double>(lat.size()) / span);
+    ojson out{{"total", total},       {"success", success},    {"failed", total - success},
+              {"timeouts", timeouts}, {"by_status", statuses}, {"latency_ms", latency},
+              {"achieved_rps", achieved}};
+    std::vector<double>().swap(lat);
+    return out;
+  }
+};
+
+} // namespace
 
 ojson build_summary(const Scenario& sc, const RunOutput& run, const std::string& scenario_sha256)
 {
-  const auto& reqs = run.recorder.requests();
   ojson s;
   s["scenario"] = sc.name;
   s["seed"] = sc.seed;
@@ -90,24 +110,49 @@ ojson build_summary(const Scenario& sc, const RunOutput& run, const std::string&
   s["version"] = SVCSIM_VERSION;
   s["scenario_sha256"] = scenario_sha256;
 
-  std::vector<const RequestRecord*> all;
-  std::map<uint32_t, std::vector<const RequestRecord*>> by_ep;
-  for (const auto& r : reqs) {
-    all.push_back(&r);
-    by_ep[r.endpoint].push_back(&r);
-  }
-  s["requests"] = request_block(all);
+  // One pass over the rows (memory or spill). With a single endpoint its block is the whole run's: the same
+  // requests in the same order give the same numbers, so it is computed once.
+  RequestBlock all;
+  std::map<uint32_t, RequestBlock> by_ep;
+  uint32_t first_ep = 0;
+  bool one_endpoint = true;
+  run.recorder.for_each_request([&](uint64_t id, const RequestRecord& r) {
+    all.add(r);
+    if (id == 0)
+      first_ep = r.endpoint;
+    if (one_endpoint && r.endpoint != first_ep) {
+      one_endpoint = false; // from here on every endpoint has its own block: replay the first one's rows
+      RequestBlock& first = by_ep[first_ep];
+      run.recorder.for_each_request([&](uint64_t id2, const RequestRecord& r2) {
+        if (id2 < id)
+          first.add(r2);
+      });
+    }
+    if (!one_endpoint)
+      by_ep[r.endpoint].add(r);
+  });
   std::map<std::string, ojson> eps;
-  for (const auto& [ep, rs] : by_ep)
-    eps[run.endpoint_paths[ep]] = request_block(rs);
+  if (one_endpoint) {
+    if (all.total > 0) {
+      ojson block = all.to_json();
+      s["requests"] = block;
+      eps[run.endpoint_paths[first_ep]] = block;
+    } else {
+      s["requests"] = all.to_json();
+    }
+  } else {
+    s["requests"] = all.to_json();
+    for (auto& [ep, block] : by_ep)
+      eps[run.endpoint_paths[ep]] = block.to_json();
+  }
   s["by_endpoint"] = ojson::object();
   for (auto& [k, v] : eps)
     s["by_endpoint"][k] = v;
 
   // by_instance: every instance of the deployment, in deployment order.
   std::vector<uint64_t> served(run.component_names.size(), 0), failed(run.component_names.size(), 0);
-  for (const auto& a : run.recorder.attempts())
-    (a.outcome == AttemptOutcome::ANSWERED ? served : failed)[a.instance]++;
+  run.recorder.for_each_attempt(
+      [&](const AttemptRecord& a) { (a.outcome == AttemptOutcome::ANSWERED ? served : failed)[a.instance]++; });
   ojson by_instance = ojson::object();
   for (size_t i = 0; i < sc.deployment.components.size(); i++)
     if (sc.deployment.components[i].kind == ComponentKind::INSTANCE)
@@ -156,40 +201,12 @@ ojson build_summary(const Scenario& sc, const RunOutput& run, const std::string&
 
 std::vector<SeriesRow> build_series(const RunOutput& run)
 {
-  std::map<long, std::vector<double>> lat;
-  std::map<long, SeriesRow> rows;
-  auto row = [&](long sec) -> SeriesRow& {
-    auto it = rows.find(sec);
-    if (it == rows.end())
-      it = rows.emplace(sec, SeriesRow{sec, 0, 0, 0, 0, NAN, NAN, NAN, NAN}).first;
-    return it->second;
-  };
-  for (const auto& r : run.recorder.requests()) {
-    row(static_cast<long>(std::floor(r.sent_s))).sent++;
-    if (r.outcome == Outcome::PENDING)
-      continue;
-    long sec = static_cast<long>(std::floor(r.end_s));
-    SeriesRow& x = row(sec);
-    x.completed++;
-    (r.outcome == Outcome::SUCCESS ? x.success : x.failed)++;
-    lat[sec].push_back((r.end_s - r.sent_s) * 1000.0);
-  }
+  // Built by the recorder while the run goes (metrics/recorder.cpp): the same rows as grouping the request
+  // rows by the second they were sent / ended in, without holding the rows.
   std::vector<SeriesRow> out;
-  for (auto& [sec, x] : rows) {
-    auto it = lat.find(sec);
-    if (it != lat.end()) {
-      auto& v = it->second;
-      std::sort(v.begin(), v.end());
-      double sum = 0;
-      for (double d : v)
-        sum += d;
-      x.mean_ms = sum / static_cast<double>(v.size());
-      x.p50_ms = nearest_rank(v, 50);
-      x.p95_ms = nearest_rank(v, 95);
-      x.p99_ms = nearest_rank(v, 99);
-    }
-    out.push_back(x);
-  }
+  out.reserve(run.recorder.series().size());
+  for (const auto& x : run.recorder.series())
+    out.push_back(SeriesRow{x.second, x.sent, x.completed, x.success, x.failed, x.mean_ms, x.p50_ms, x.p95_ms, x.p99_ms});
   return out;
 }
 

@@ -1,5 +1,5 @@
 // One event-loop actor per component (NOTES-simgrid: the design that scales): a permanent-receiver
-// mailbox with one pending receive, the component's own timer heap, and at most one CPU execution (the
+// mailbox with one pending receive, the component's own timers, and at most one CPU execution (the
 // component's single thread, as in Node). The loop waits on the receive (and the execution) until the next
 // timer is due; timers and messages are dispatched to the subclass.
 #pragma once
@@ -10,7 +10,6 @@
 #include <simgrid/s4u.hpp>
 
 #include <cstdint>
-#include <queue>
 #include <vector>
 
 namespace svcsim {
@@ -47,9 +46,13 @@ protected:
   // Returns false when the loop should end (non-daemon actors that finished their work).
   virtual bool keep_running() const { return true; }
 
-  static double now() { return simgrid::s4u::Engine::get_clock(); }
+  // The simulated clock as of this actor's last wake-up. Time only moves while the actor blocks, so this is
+  // Engine::get_clock() without a call into SimGrid per use.
+  double now() const { return now_; }
   void at(double when, uint32_t kind, uint64_t arg);
-  void after(double delay, uint32_t kind, uint64_t arg) { at(now() + delay, kind, arg); }
+  // A timer `delay` from now. Timers with the same delay are due in the order they were set, so they go to a
+  // FIFO lane (O(1)) instead of the heap; the dispatch order is the same: by due time, then by creation.
+  void after(double delay, uint32_t kind, uint64_t arg);
   // Sends through the World; a refusal comes back as TIMER_REFUSED after one round trip.
   SendResult send(int to, uint64_t conn, Body&& body, uint64_t bytes);
   // Sends after a local delay (processing overhead); the message is built now.
@@ -74,24 +77,56 @@ private:
     uint64_t seq;
     uint32_t kind;
     uint64_t arg;
-    bool operator>(const Timer& o) const { return when != o.when ? when > o.when : seq > o.seq; }
+    bool before(const Timer& o) const { return when != o.when ? when < o.when : seq < o.seq; }
   };
+  // A FIFO of timers that all have the same delay (due times never decrease along it): a vector read from
+  // `head`, compacted now and then.
+  struct Lane {
+    double delay = 0;
+    std::vector<Timer> timers;
+    size_t head = 0;
+    bool empty() const { return head == timers.size(); }
+    const Timer& front() const { return timers[head]; }
+    void pop()
+    {
+      if (++head == timers.size()) {
+        timers.clear();
+        head = 0;
+      } else if (head >= 4096 && head * 2 >= timers.size()) {
+        timers.erase(timers.begin(), timers.begin() + static_cast<long>(head));
+        head = 0;
+      }
+    }
+  };
+  static constexpr size_t MAX_LANES = 2;
   struct Deferred {
     int to;
     uint64_t conn;
     Body body;
     uint64_t bytes;
   };
+  // The earliest timer (heap top or a lane front), or null; `source` is -1 for the heap, else the lane.
+  // Cached until a timer is added before it or one is removed.
+  const Timer* next_timer(int& source);
+  void pop_timer(int source);
+  void note_new_timer(const Timer& t);
+  void heap_push(const Timer& t);
+  void clear_timers();
+
   std::vector<Deferred> deferred_;
   std::vector<uint32_t> deferred_free_;
-  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
+  std::vector<Timer> heap_; // binary min-heap on (when, seq)
+  std::vector<Lane> lanes_;
   uint64_t timer_seq_ = 0;
+  static constexpr int NEXT_UNKNOWN = -2, NEXT_NONE = -3;
+  int next_source_ = NEXT_UNKNOWN; // the cached answer of next_timer
+  double now_ = 0;
   void wait_while_hung();
   simgrid::s4u::ExecPtr exec_;
   simgrid::s4u::SemaphorePtr resumed_;
   bool hung_ = false;
   bool blocked_ = false;
-  std::vector<simgrid::s4u::ActivityPtr> waiting_; // reused each iteration
+  std::vector<simgrid::s4u::ActivityPtr> waiting_; // [0] = the pending receive, [1] = the execution if any
 };
 
 } // namespace svcsim

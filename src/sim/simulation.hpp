@@ -22,6 +22,10 @@ struct RunOptions {
   std::vector<std::string> engine_args; // only --cfg=... and --log=... (rebuilt argv, NOTES-simgrid 13)
   std::string system_db_path;           // where the system's database is written
   bool progress = false;                // a progress line on stderr
+  // Past this many requests the recorder streams finished rows to spill files in spill_dir (empty: $TMPDIR
+  // or /tmp) instead of holding them (metrics/recorder.hpp). SVCSIM_ROWS_IN_MEMORY overrides it (tests).
+  std::string spill_dir;
+  uint64_t max_rows_in_memory = 1ULL << 20;
 };
 
 struct RunOutput {

@@ -86,7 +86,18 @@ SendResult World::send(int from, int to, uint64_t conn, Body&& body, uint64_t by
     return SendResult::DROPPED; // nothing answers: the sender's timeout decides
   if (dst.state == ProcState::NOT_STARTED || dst.state == ProcState::DEAD)
     return SendResult::REFUSED; // host up, port closed
-  auto* m = new Message{conn, from, to, dst.incarnation, std::move(body)};
+  Message* m;
+  if (!free_messages_.empty()) {
+    m = free_messages_.back();
+    free_messages_.pop_back();
+  } else {
+    m = &message_arena_.emplace_back();
+  }
+  m->conn = conn;
+  m->from = from;
+  m->to = to;
+  m->incarnation = dst.incarnation;
+  m->body = std::move(body);
   dst.mailbox->put_init(m, bytes)->detach();
   messages_sent_++;
   return SendResult::SENT;

@@ -8,6 +8,7 @@
 
 #include <simgrid/s4u.hpp>
 
+#include <deque>
 #include <map>
 #include <set>
 #include <string>
@@ -67,6 +68,13 @@ public:
   void host_state_changed(simgrid::s4u::Host const& host);
 
   uint64_t messages_sent() const { return messages_sent_; }
+  // Messages come from a pool owned by the World (no allocation per message); the receiver gives each back
+  // once handled. Messages lost in flight (a process died) stay in the pool until the run ends.
+  void recycle(Message* m)
+  {
+    m->body.emplace<ConnectionReset>(); // drops what the body held (shared request data, lists)
+    free_messages_.push_back(m);
+  }
 
   std::vector<EndpointInfo> endpoints;
   uint32_t endpoint_index(const std::string& path); // adds if missing
@@ -83,6 +91,8 @@ private:
   std::set<std::string> links_down_;
   std::map<std::pair<simgrid::s4u::Host*, simgrid::s4u::Host*>, double> rtt_cache_;
   uint64_t messages_sent_ = 0;
+  std::deque<Message> message_arena_; // stable addresses
+  std::vector<Message*> free_messages_;
 };
 
 } // namespace svcsim
