@@ -7,6 +7,8 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <map>
+#include <regex>
 
 namespace svcsim {
 
@@ -29,6 +31,44 @@ static int validate_command(const std::vector<std::string>& files, const LoadOpt
   return rc;
 }
 
+// SimGrid ends the process with abort() (a core dump) on an unknown context factory or model and on a bad
+// --log setting, and throws a 100-line list on an unknown --cfg key: vet what we can before any Engine exists
+// (the values are SimGrid 3.32's; --cfg=KEY:help still lists them by aborting, which is SimGrid's own choice).
+static std::vector<std::string> engine_arg_errors(const std::vector<std::string>& cfgs,
+                                                  const std::vector<std::string>& logs)
+{
+  static const std::map<std::string, std::vector<std::string>> CHOICES = {
+      {"contexts/factory", {"raw", "ucontext", "boost", "thread"}},
+      {"network/model", {"LV08", "Constant", "SMPI", "IB", "CM02", "ns-3"}},
+      {"cpu/model", {"Cas01"}},
+      {"host/model", {"default", "compound", "ptask_L07"}},
+      {"disk/model", {"default"}},
+      {"network/optim", {"Lazy", "Full"}},
+      {"cpu/optim", {"Lazy", "Full", "TI"}},
+      {"contexts/synchro", {"futex", "posix", "busy_wait"}}};
+  std::vector<std::string> errors;
+  for (const auto& c : cfgs) {
+    size_t colon = c.find(':');
+    if (colon == std::string::npos || colon == 0) {
+      errors.push_back("--cfg=" + c + ": error: expected KEY:VALUE (such as network/model:CM02), got \"" + c + "\"");
+      continue;
+    }
+    std::string key = c.substr(0, colon), value = c.substr(colon + 1);
+    auto it = CHOICES.find(key);
+    if (it != CHOICES.end() && std::find(it->second.begin(), it->second.end(), value) == it->second.end()) {
+      std::string list;
+      for (const auto& v : it->second)
+        list += (list.empty() ? "" : ", ") + v;
+      errors.push_back("--cfg=" + c + ": error: " + key + ": expected one of " + list + ", got \"" + value + "\"");
+    }
+  }
+  static const std::regex LOG(R"(^[A-Za-z0-9_]+\.(thres|threshold|fmt|app|appender|add|additivity)[:=]\S*$)");
+  for (const auto& l : logs)
+    if (!std::regex_match(l, LOG))
+      errors.push_back("--log=" + l + ": error: expected CATEGORY.thres:LEVEL (or .fmt, .app, .add), got \"" + l + "\"");
+  return errors;
+}
+
 int cli_main(int argc, char** argv)
 {
   CLI::App app{"svcsim: a deterministic SimGrid simulator of a microservice system with a registry, round-robin "
@@ -44,7 +84,11 @@ int cli_main(int argc, char** argv)
   std::vector<std::string> cfgs, logs;
   auto* run_cmd = app.add_subcommand("run", "Run a scenario and write its results directory");
   run_cmd->add_option("scenario", run.scenario_file, "Scenario file (JSON)");
-  run_cmd->add_option("--seed", seed, "Override the scenario's seed");
+  // CLI11 reads "-1" into a uint64_t as 18446744073709551615: refuse it as the scenario file's "seed" would.
+  const CLI::Validator non_negative(
+      [](std::string& s) { return s.rfind('-', 0) == 0 ? "expected an integer >= 0, got " + s : std::string(); },
+      "UINT", "non-negative");
+  run_cmd->add_option("--seed", seed, "Override the scenario's seed")->check(non_negative);
   run_cmd->add_option("--out", run.out_dir, "Output directory (default results/<scenario name>)");
   run_cmd->add_option("--set", run.load.sets, "Override one scenario value: POINTER=VALUE (JSON, else a string)");
   run_cmd->add_option("--cfg", cfgs, "SimGrid configuration K:V (e.g. --cfg=network/model:LV08)");
@@ -93,6 +137,11 @@ int cli_main(int argc, char** argv)
     run.engine_args.push_back("--log=" + l);
   if (seed != 0 || run_cmd->count("--seed"))
     run.load.seed = seed;
+  if (auto bad = engine_arg_errors(cfgs, logs); !bad.empty()) {
+    for (const auto& e : bad)
+      std::cerr << e << "\n";
+    return EXIT_BAD_INPUT;
+  }
 
   try {
     if (*run_cmd) {

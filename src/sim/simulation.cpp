@@ -1,5 +1,7 @@
 #include "sim/simulation.hpp"
 
+#include "util/diagnostics.hpp"
+
 #include "actors/client.hpp"
 #include "actors/fault_detector.hpp"
 #include "actors/fault_injector.hpp"
@@ -183,8 +185,24 @@ RunOutput Simulation::run()
   for (auto& a : args)
     argv.push_back(a.data());
   int argc = static_cast<int>(argv.size());
-  sg4::Engine engine(&argc, argv.data());
-  engine.load_platform(scenario_.platform_file);
+  // A bad --cfg key or value type throws here (with SimGrid's list of every key): the user's input, exit 2.
+  std::unique_ptr<sg4::Engine> engine_holder;
+  try {
+    engine_holder = std::make_unique<sg4::Engine>(&argc, argv.data());
+  } catch (const std::exception& e) {
+    std::string what = e.what(), given;
+    for (const auto& a : options_.engine_args)
+      given += (given.empty() ? "" : " ") + a;
+    throw InputError(Diagnostic{"--cfg", 0, 0, "", what.substr(0, what.find('\n')) + " (given: " + given + ")"});
+  }
+  sg4::Engine& engine = *engine_holder;
+  // validate only scans the platform for host and link names; SimGrid's parser is the one that reads it all.
+  try {
+    engine.load_platform(scenario_.platform_file);
+  } catch (const std::exception& e) {
+    throw InputError(
+        Diagnostic{scenario_.platform_file, 0, 0, "", std::string("expected a valid SimGrid platform, got ") + e.what()});
+  }
   prune_idle_models(engine);
 
   bool deadlock = false;

@@ -17,9 +17,7 @@ from relib import ROOT, SCRATCH, check, finish, svcsim  # noqa: E402
 
 REGRESSIONS = os.path.join(ROOT, "tests", "inputs", "fuzz-regressions")
 # Findings whose fix has not landed yet: printed as skip while they fail, as FAIL once they pass.
-KNOWN_BUGS = {
-    "crash-newline-in-key.json": "a key with an escaped newline splits its error line in two (Diagnostic::format)",
-}
+KNOWN_BUGS = {}
 SEEDS = os.path.join(ROOT, "tests", "reliability", "fuzz", "seeds")
 
 

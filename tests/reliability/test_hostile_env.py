@@ -81,7 +81,7 @@ def test_other_files():
                    lines=1, known_bug="validate does not parse the XML; says ok")
     rc, out, err = svcsim("run", f"{OTHER}/platform-malformed.json", "--out", out_dir, "--quiet")
     expect_failure("run platform-malformed.json", rc, err, 2, ["malformed-platform.xml:6"], lines=1,
-                   known_bug="SimGrid's parse error surfaces as internal error, exit 3")
+                   known_bug=None)
     no_summary("run platform-malformed.json", out_dir)
     no_staging("run platform-malformed.json", out_dir)
 
@@ -115,8 +115,7 @@ def test_cli_misuse():
         ("run without scenario", ["run"], ["scenario"], None),
         ("unknown subcommand", ["frobnicate"], [], None),
         ("--seed not a number", ["run", SMALL, "--seed", "abc"], ["--seed"], None),
-        ("--seed negative", ["run", SMALL, "--seed", "-1"], ["--seed"],
-         "CLI11 wraps -1 to 18446744073709551615 and the run goes ahead"),
+        ("--seed negative", ["run", SMALL, "--seed", "-1"], ["--seed"], None),
         ("--format unknown", ["run", SMALL, "--format", "xml"], ["--format"], None),
         ("--set pointer to nothing", ["run", SMALL, "--set", "/workloads/9/rps=5"], ["/workloads/9"], None),
         ("--set without =", ["run", SMALL, "--set", "/workloads/0/rps"], ["--set"], None),
@@ -135,12 +134,11 @@ def test_cli_misuse():
 def test_engine_options():
     # SimGrid's own options: the engine aborts on bad ones (NOTES-simgrid §13), so svcsim must vet them first.
     cases = [
-        ("--cfg unknown key", ["--cfg=no/such-key:1"], "no/such-key",
-         "exit 3 'internal error' and SimGrid's list of every key"),
-        ("--cfg bad integer", ["--cfg=contexts/stack-size:abc"], "contexts/stack-size", "exit 3 'internal error'"),
-        ("--cfg unknown context factory", ["--cfg=contexts/factory:bogus"], "contexts/factory", "SimGrid aborts (core dump)"),
-        ("--cfg unknown network model", ["--cfg=network/model:Bogus"], "network/model", "SimGrid aborts (core dump)"),
-        ("--log unknown setting", ["--log=nonsense"], "nonsense", "SimGrid aborts (core dump)"),
+        ("--cfg unknown key", ["--cfg=no/such-key:1"], "no/such-key", None),
+        ("--cfg bad integer", ["--cfg=contexts/stack-size:abc"], "contexts/stack-size", None),
+        ("--cfg unknown context factory", ["--cfg=contexts/factory:bogus"], "contexts/factory", None),
+        ("--cfg unknown network model", ["--cfg=network/model:Bogus"], "network/model", None),
+        ("--log unknown setting", ["--log=nonsense"], "nonsense", None),
     ]
     for label, extra, want, bug in cases:
         out_dir = os.path.join(SCRATCH, "cfg-" + re.sub(r"\W+", "-", label))

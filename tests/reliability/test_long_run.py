@@ -95,7 +95,7 @@ def main():
     check(per_request <= 400, f"{per_request:.0f} bytes per request beyond a 64 MB base (at most 400)")
     size_mb = os.path.getsize(os.path.join(out, "results.sqlite")) / 1e6
     print(f"note: wall {wall:.0f} s, CPU {cpu_s:.0f} s (simulation {perf.get('sim_wall_s', 0):.0f} s wall), "
-          f"{perf.get('sim_requests_per_wall_s', 0):.0f} simulated requests per wall second, peak RSS {rss:.0f} MB, "
+          f"{req['total'] / max(1e-9, perf.get('sim_wall_s') or wall):.0f} simulated requests per wall second, peak RSS {rss:.0f} MB, "
           f"results.sqlite {size_mb:.0f} MB")
     finish()
 
