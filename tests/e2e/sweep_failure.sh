@@ -5,7 +5,7 @@
 # Usage: SVCSIM=build/svcsim tests/e2e/sweep_failure.sh
 source "$(dirname "$0")/sweep_lib.sh"
 
-# The scenario check only reads host ids; SimGrid's own parser then refuses a host without a speed.
+# The scenario check only reads host ids; SimGrid's own parser then refuses a host without a speed (exit 2 at run time).
 sed 's/ speed="[^"]*"//' "$ROOT/platforms/localhost.xml" >"$TMP/broken.xml"
 cat >"$TMP/failing.json" <<JSON
 {"name": "failing", "base": "$ROOT/scenarios/seed-3-instances.json",
@@ -28,7 +28,7 @@ for mode in fork exec; do
   check "$mode: 2 runs complete" [ "$(complete_dirs "$out")" = 2 ]
   check "$mode: 2 runs have FAILED" [ "$(failed_dirs "$out")" = 2 ]
   f=$(find "$out/runs" -name FAILED | head -1)
-  if [ "$(head -1 "$f")" = "exit code 3" ] && grep -q "Required attribute \`speed' not set" "$f"; then
+  if [ "$(head -1 "$f")" = "exit code 2" ] && grep -q "Required attribute \`speed' not set" "$f"; then
     ok "$mode: FAILED holds the exit status and the run's error"
   else
     fail "$mode: FAILED lacks status or error: $(cat "$f")"
