@@ -13,6 +13,12 @@ inline double perf_wall_seconds()
   return std::chrono::duration<double>(clock::now() - origin).count();
 }
 
+// Seconds since the Unix epoch (joblog timestamps of sweeps).
+inline double perf_epoch_seconds()
+{
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 // Peak resident set size of this process in MB (Linux: VmHWM of /proc/self/status), 0 if unknown.
 double perf_peak_rss_mb();
 

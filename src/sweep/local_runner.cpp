@@ -2,6 +2,7 @@
 // SimGrid allows and what isolates a crashing run. Children are forked (or spawned, with --exec) and reaped
 // in one loop that waits for SIGCHLD, SIGINT and SIGTERM with a timeout, so that the progress line keeps
 // moving during long runs and Ctrl-C stops the sweep cleanly.
+#include "metrics/perf_clock.hpp"
 #include "sweep/local_runner.hpp"
 
 #include "cli/cli.hpp"
@@ -44,7 +45,7 @@ struct Child {
 
 double now_s()
 {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return perf_epoch_seconds(); // joblog timestamps only
 }
 
 std::string tail_lines(const std::string& file, size_t n)

@@ -1,4 +1,5 @@
 // The sweep progress line (see the header). The wall clock is read here only to pace and estimate.
+#include "metrics/perf_clock.hpp"
 #include "sweep/sweep_progress.hpp"
 
 #include <chrono>
@@ -17,7 +18,7 @@ constexpr double TTY_REDRAW_EVERY_S = 0.1;
 
 double now_s()
 {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  return perf_wall_seconds(); // pacing and ETA only
 }
 
 std::string duration(double s)
