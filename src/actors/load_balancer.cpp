@@ -18,6 +18,8 @@ void LoadBalancer::reset()
     r.reset();
   proxies_.clear();
   free_.clear();
+  for (auto& d : healthy_dirty_)
+    d = true;
   health_checks_.clear();
   discovery_conn_ = 0;
 }
@@ -33,6 +35,7 @@ void LoadBalancer::on_start()
     for (int t = 0; t < SERVICE_TYPE_COUNT; t++)
       for (int id : world_.instances_of(t)) {
         pools_[t].push_back(PoolEntry{id, true, 0});
+        healthy_dirty_[t] = true;
         world_.recorder().event(now(), self_, "lb.pool_added", id, "static");
       }
   }
@@ -83,6 +86,7 @@ void LoadBalancer::apply_discovery(const ListReply& list)
         rec.event(now(), self_, "lb.pool_removed", e.instance);
     }
     pools_[t] = std::move(next);
+    healthy_dirty_[t] = true;
   }
 }
 
@@ -110,8 +114,10 @@ void LoadBalancer::health_result(uint64_t conn, bool success)
   if (!e)
     return; // left the pool meanwhile
   int threshold = model_.services[hc.type].lb_failure_threshold;
-  if (record_health_check(*e, success, threshold))
+  if (record_health_check(*e, success, threshold)) {
+    healthy_dirty_[hc.type] = true;
     world_.recorder().event(now(), self_, e->healthy ? "lb.check_healthy" : "lb.check_unhealthy", hc.instance);
+  }
 }
 
 // ---- proxying ----
@@ -125,13 +131,31 @@ LoadBalancer::Proxy* LoadBalancer::from_conn(uint64_t conn)
   return &proxies_[slot];
 }
 
+int LoadBalancer::first_choice(int type)
+{
+  std::vector<int>& healthy = healthy_[type];
+  if (healthy_dirty_[type]) {
+    healthy.clear();
+    for (const auto& e : pools_[type])
+      if (e.healthy)
+        healthy.push_back(e.instance);
+    healthy_dirty_[type] = false;
+  }
+  if (healthy.empty())
+    return -1;
+  int chosen = healthy[rr_[type].counter() % healthy.size()];
+  one_entry_[0] = PoolEntry{chosen, true, 0};
+  rr_[type].select(one_entry_, nullptr, 0); // counter++ exactly as the selection over the whole pool does
+  return chosen;
+}
+
 void LoadBalancer::try_attempt(uint32_t slot)
 {
   Proxy& p = proxies_[slot];
   Recorder& rec = world_.recorder();
   int chosen = -1;
   if (p.attempts < params_.max_attempts && p.attempts < 8)
-    chosen = rr_[p.type].select(pools_[p.type], p.tried, p.attempts);
+    chosen = p.attempts == 0 ? first_choice(p.type) : rr_[p.type].select(pools_[p.type], p.tried, p.attempts);
   if (chosen < 0) {
     if (p.attempts == 0) {
       rec.lb[p.type].no_healthy++;

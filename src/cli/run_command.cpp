@@ -204,7 +204,7 @@ int run_scenario(const Scenario& scenario, const RunCommandOptions& options, con
     save_file_atomic(stage + "/summary.json", summary_text);
 
     double wall = perf_wall_seconds() - wall0;
-    uint64_t n = run.recorder.requests().size();
+    uint64_t n = run.recorder.request_count();
     nlohmann::ordered_json perf = {{"wall_s", wall},
                                    {"sim_wall_s", wall_sim},
                                    {"events", run.messages},
