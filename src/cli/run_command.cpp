@@ -177,6 +177,7 @@ int run_scenario(const Scenario& scenario, const RunCommandOptions& options, con
     ro.engine_args = options.engine_args;
     ro.system_db_path = scenario.system_db_path.empty() ? stage + "/system.sqlite" : scenario.system_db_path;
     ro.progress = !options.quiet;
+    ro.spill_dir = stage; // a long run's request rows stream next to its outputs (unlinked files), not to $TMPDIR
     Simulation sim(scenario, ro);
     RunOutput run = sim.run();
     double wall_sim = perf_wall_seconds() - wall0;

@@ -186,10 +186,12 @@ std::string render_report_html(const Scenario& sc, const RunOutput& run, const o
 {
   // Latencies exactly as build_summary computes them, so the ECDF and the marked percentiles agree.
   std::vector<double> sorted_ms;
-  sorted_ms.reserve(run.recorder.requests().size());
-  for (const auto& r : run.recorder.requests())
+  // for_each_request: a long run's rows are in the recorder's spill files, not in requests().
+  sorted_ms.reserve(run.recorder.request_count());
+  run.recorder.for_each_request([&](uint64_t, const RequestRecord& r) {
     if (r.outcome != Outcome::PENDING)
       sorted_ms.push_back((r.end_s - r.sent_s) * 1000.0);
+  });
   std::sort(sorted_ms.begin(), sorted_ms.end());
   std::vector<SeriesRow> series = build_series(run);
   static const ojson no_faults = ojson::array();

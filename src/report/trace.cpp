@@ -100,7 +100,10 @@ struct Writer {
 std::string render_chrome_trace(const RunOutput& run)
 {
   const auto& names = run.component_names;
-  const auto& reqs = run.recorder.requests();
+  // The rows are read back through for_each_*: a long run holds them in the recorder's spill files.
+  std::vector<RequestRecord> reqs;
+  reqs.reserve(run.recorder.request_count());
+  run.recorder.for_each_request([&](uint64_t, const RequestRecord& r) { reqs.push_back(r); });
   Writer w;
   w.out.reserve(256 + reqs.size() * 400);
   w.out += "{\"displayTimeUnit\": \"ms\", \"traceEvents\": [";
@@ -143,7 +146,8 @@ std::string render_chrome_trace(const RunOutput& run)
                         pid_of(client), t, t));
 
   // Balancer attempts on the instance that got them.
-  const auto& attempts = run.recorder.attempts();
+  std::vector<AttemptRecord> attempts;
+  run.recorder.for_each_attempt([&](const AttemptRecord& a) { attempts.push_back(a); });
   std::vector<size_t> aorder(attempts.size());
   for (size_t i = 0; i < aorder.size(); i++)
     aorder[i] = i;
