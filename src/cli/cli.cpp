@@ -1,6 +1,7 @@
 #include "cli/cli.hpp"
 
 #include "check/check.hpp"
+#include "cli/platform_check.hpp"
 #include "cli/run_command.hpp"
 #include "cli/sweep_hooks.hpp"
 
@@ -15,11 +16,18 @@ namespace svcsim {
 static int validate_command(const std::vector<std::string>& files, const LoadOptions& load)
 {
   int rc = EXIT_OK;
+  std::map<std::string, std::optional<std::string>> platform_errors; // one SimGrid load per platform file
   for (const auto& f : files) {
     try {
       LoadResult r = load_scenario(f, load);
       for (const auto& w : r.warnings)
         std::cerr << w.format() << "\n";
+      const std::string& platform = r.scenario.platform_file;
+      auto known = platform_errors.find(platform);
+      if (known == platform_errors.end())
+        known = platform_errors.emplace(platform, platform_load_error(platform)).first;
+      if (known->second)
+        throw InputError(Diagnostic{platform, 0, 0, "", "expected a valid SimGrid platform, got " + *known->second});
       std::cout << f << ": ok (" << r.scenario.deployment.components.size() << " components, "
                 << r.scenario.workloads.size() << " workload phases, " << r.scenario.faults.size() << " faults)\n";
     } catch (const InputError& e) {

@@ -196,7 +196,7 @@ RunOutput Simulation::run()
     throw InputError(Diagnostic{"--cfg", 0, 0, "", what.substr(0, what.find('\n')) + " (given: " + given + ")"});
   }
   sg4::Engine& engine = *engine_holder;
-  // validate only scans the platform for host and link names; SimGrid's parser is the one that reads it all.
+  // The same message as `svcsim validate` gives (cli/platform_check.cpp loads the file the same way).
   try {
     engine.load_platform(scenario_.platform_file);
   } catch (const std::exception& e) {

@@ -77,11 +77,13 @@ def test_other_files():
     expect_failure("validate platform-not-xml.json", rc, err, 2, ["not-a-platform.txt: error:"], lines=1)
     out_dir = os.path.join(SCRATCH, "platform-malformed")
     rc, out, err = svcsim("validate", f"{OTHER}/platform-malformed.json")
-    expect_failure("validate platform-malformed.json (unclosed <host> tag)", rc, err, 2, ["malformed-platform.xml"],
-                   lines=1, known_bug="validate does not parse the XML; says ok")
+    expect_failure("validate platform-malformed.json (unclosed <host> tag)", rc, err, 2, ["malformed-platform.xml:6"],
+                   lines=1)
+    check("ok" not in out, f"validate platform-malformed.json: not reported ok (stdout {out!r})")
+    validate_err = err
     rc, out, err = svcsim("run", f"{OTHER}/platform-malformed.json", "--out", out_dir, "--quiet")
-    expect_failure("run platform-malformed.json", rc, err, 2, ["malformed-platform.xml:6"], lines=1,
-                   known_bug=None)
+    expect_failure("run platform-malformed.json", rc, err, 2, ["malformed-platform.xml:6"], lines=1)
+    check(err == validate_err, "validate and run give the same error line for the malformed platform")
     no_summary("run platform-malformed.json", out_dir)
     no_staging("run platform-malformed.json", out_dir)
 
