@@ -3,6 +3,7 @@
 
 #include "check/json_spans.hpp"
 #include "check/metric_path.hpp"
+#include "parse/json_positions.hpp"
 
 #include <fmt/format.h>
 
@@ -52,7 +53,7 @@ public:
         error("/runs", "expected an object {\"<run_id>\": [{\"metric\", \"value\"}, ...]}, got " + describe(runs));
       else
         for (const auto& [run_id, list] : runs.items())
-          entries(list, "/runs/" + json_pointer_token(run_id), run_id, defaults, baseline);
+          entries(list, "/runs/" + escape_pointer_token(run_id), run_id, defaults, baseline);
     } else {
       error("", "expected \"metrics\" (a run) or \"runs\" (a sweep)");
     }
@@ -102,7 +103,7 @@ private:
         if (key != "metric" && key != "value" && key != "rel_tol" && key != "abs_tol" && key != "better" &&
             key != "note") {
           // A misspelt tolerance would silently mean "exact": refuse it.
-          error(at + "/" + json_pointer_token(key),
+          error(at + "/" + escape_pointer_token(key),
                 "unknown key (expected metric, value, rel_tol, abs_tol, better, note)");
           ok = false;
         }
@@ -153,7 +154,7 @@ private:
     }
     Tolerance t = fallback;
     for (const auto& [key, v] : node.items()) {
-      std::string at = pointer + "/" + json_pointer_token(key);
+      std::string at = pointer + "/" + escape_pointer_token(key);
       if (key == "rel_tol" || key == "abs_tol") {
         if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < 0)
           error(at, "expected a number >= 0, got " + describe(v));

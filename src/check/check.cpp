@@ -8,6 +8,8 @@
 #include "check/json_spans.hpp"
 #include "check/metric_path.hpp"
 #include "check/sweep_csv.hpp"
+#include "parse/json_positions.hpp"
+#include "util/atomic_file.hpp"
 
 #include <fmt/format.h>
 
@@ -165,7 +167,7 @@ private:
         source = sweep_->file;
         auto row = sweep_->cells.find(entry.run_id);
         if (row == sweep_->cells.end()) {
-          std::string run_pointer = "/runs/" + json_pointer_token(entry.run_id);
+          std::string run_pointer = "/runs/" + escape_pointer_token(entry.run_id);
           if (missing_runs.insert(entry.run_id).second)
             errors().push_back(fmt::format("{}: error: {}: run \"{}\" not found in {}", options_.baseline_file,
                                            run_pointer, entry.run_id, source));

@@ -57,13 +57,3 @@ void print_update_summary(const CheckReport& report, bool quiet, std::ostream& o
 nlohmann::ordered_json check_report_json(const CheckReport& report);
 
 } // namespace svcsim::gate
-
-namespace svcsim
-{
-
-// Writes to a temporary file beside `path`, flushes it to disk, then renames it over `path`, so a reader (or a
-// crash) never sees half a file. A symlink is followed and its target replaced. Returns "" or an error line.
-// Also used by store/results_writer.cpp for the run's own files.
-std::string write_file_atomic(const std::string& path, const std::string& content);
-
-} // namespace svcsim

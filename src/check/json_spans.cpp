@@ -2,6 +2,8 @@
 // JSON (the caller has parsed it already) and only decodes object keys, through nlohmann, to name the pointers.
 #include "check/json_spans.hpp"
 
+#include "parse/json_positions.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -82,7 +84,7 @@ private:
           string_token();
           std::string key = nlohmann::json::parse(s_.substr(key_begin, pos_ - key_begin)).get<std::string>();
           expect(':');
-          value(pointer + "/" + json_pointer_token(key));
+          value(pointer + "/" + escape_pointer_token(key));
           space();
           if (pos_ < s_.size() && s_[pos_] == ',') {
             ++pos_;
@@ -154,20 +156,6 @@ TextEdit append_member(const std::string& text, const JsonSpan& object, const st
   std::string member = "\"" + name + "\": " + value_text; // `name` is a plain key ("value"): no escaping needed
   bool empty = at == object.begin + 1;
   return TextEdit{at, at, empty ? member : ", " + member};
-}
-
-std::string json_pointer_token(const std::string& key)
-{
-  std::string out;
-  for (char c : key) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out += c;
-  }
-  return out;
 }
 
 } // namespace svcsim::gate

@@ -33,7 +33,4 @@ std::string apply_edits(std::string text, std::vector<TextEdit> edits);
 TextEdit append_member(const std::string& text, const JsonSpan& object, const std::string& name,
                        const std::string& value_text);
 
-// A JSON pointer reference token: '~' → "~0", '/' → "~1".
-std::string json_pointer_token(const std::string& key);
-
 } // namespace svcsim::gate

@@ -4,6 +4,7 @@
 #include "cli/platform_check.hpp"
 #include "cli/run_command.hpp"
 #include "cli/sweep_hooks.hpp"
+#include "util/git_rev.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -83,7 +84,7 @@ int cli_main(int argc, char** argv)
                "load balancing, health checks, retries and a fault detector"};
   app.fallthrough(); // CLI11 2.1: subcommands copy this at creation
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string(SVCSIM_VERSION) + " (" + SVCSIM_GIT_REV + ")");
+  app.set_version_flag("--version", std::string(SVCSIM_VERSION) + " (" + git_rev() + ")");
 
   RunCommandOptions run;
   std::string manifest;

@@ -7,6 +7,8 @@
 #include "report/report_html.hpp"
 #include "report/trace.hpp"
 #include "store/results_writer.hpp"
+#include "util/atomic_file.hpp"
+#include "util/git_rev.hpp"
 
 #include <openssl/evp.h>
 
@@ -194,7 +196,7 @@ int run_scenario(const Scenario& scenario, const RunCommandOptions& options, con
                           {"scenario_sha256", sha},
                           {"seed", std::to_string(scenario.seed)},
                           {"version", SVCSIM_VERSION},
-                          {"git_rev", SVCSIM_GIT_REV},
+                          {"git_rev", git_rev()},
                           {"simgrid_version", run.simgrid_version},
                           {"cfg", cfg}});
     if (!options.no_report)

@@ -5,7 +5,7 @@
 #include "report/html_sections.hpp"
 #include "report/svg.hpp"
 #include "report/timeline.hpp"
-#include "store/results_writer.hpp"
+#include "util/atomic_file.hpp"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
 #include "report/trace.hpp"
 
-#include "store/results_writer.hpp"
+#include "util/atomic_file.hpp"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,5 @@
 #include "store/results_writer.hpp"
 
-#include "check/check_report.hpp"
 
 #include <sqlite3.h>
 
@@ -232,13 +231,6 @@ void write_results_sqlite(const std::string& path, const RunOutput& run,
     }
   }
   db.exec("COMMIT;");
-}
-
-void save_file_atomic(const std::string& path, const std::string& text)
-{
-  std::string failure = write_file_atomic(path, text);
-  if (!failure.empty())
-    throw std::runtime_error(failure);
 }
 
 } // namespace svcsim

@@ -13,7 +13,4 @@ namespace svcsim {
 void write_results_sqlite(const std::string& path, const RunOutput& run,
                           const std::vector<std::pair<std::string, std::string>>& params);
 
-// Writes `text` to `path` atomically (a temporary file, fsync, rename); throws on failure.
-void save_file_atomic(const std::string& path, const std::string& text);
-
 } // namespace svcsim

@@ -2,8 +2,8 @@
 // it never writes inside a run directory.
 #include "sweep/collect.hpp"
 
-#include "store/results_writer.hpp"
 #include "sweep/run_dirs.hpp"
+#include "util/atomic_file.hpp"
 
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>

@@ -2,7 +2,7 @@
 #include "sweep/manifest.hpp"
 
 #include "cli/run_command.hpp"
-#include "store/results_writer.hpp"
+#include "util/atomic_file.hpp"
 #include "util/diagnostics.hpp"
 
 #include <fstream>

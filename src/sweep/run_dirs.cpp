@@ -1,7 +1,7 @@
 // The layout of a sweep directory and the state of its runs (see the header).
 #include "sweep/run_dirs.hpp"
 
-#include "store/results_writer.hpp"
+#include "util/atomic_file.hpp"
 
 #include <cerrno>
 #include <csignal>

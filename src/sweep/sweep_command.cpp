@@ -7,7 +7,7 @@
 #include "sweep/slurm_script.hpp"
 #include "sweep/sweep_commands.hpp"
 
-#include "store/results_writer.hpp"
+#include "util/atomic_file.hpp"
 
 #include <filesystem>
 #include <iostream>
