@@ -2,41 +2,14 @@
 # End-to-end test of tools/plot: every plot kind for seed-3 and for a crash scenario, plots.json's ECDF
 # percentiles equal to summary.json's (nearest rank, exactly), and the sweep mode on a small hand-made sweep.csv.
 # Usage: SVCSIM=build/svcsim tests/e2e/test_plots.sh [SCRATCH_DIR]   (prints ok/FAIL lines; exit 1 on failure)
-set -u
-
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-SVCSIM=${SVCSIM:-$ROOT/build/svcsim}
+source "$(dirname "$0")/e2e_lib.sh"
 PLOT="$ROOT/tools/plot"
 export MPLBACKEND=Agg
-SCRATCH=${1:-${SCRATCH_DIR:-}}
-own_scratch=0
-if [ -z "$SCRATCH" ]; then
-  SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/svcsim-plots-e2e.XXXXXX")
-  own_scratch=1 # removed only on success, so a failure's outputs stay for a look
-fi
-D="$SCRATCH/plots"
-rm -rf "$D"
-mkdir -p "$D"
-failures=0
-ok() { echo "ok   $1"; }
-fail() {
-  echo "FAIL $1"
-  failures=$((failures + 1))
-}
-
-if [ ! -x "$SVCSIM" ]; then
-  echo "FAIL svcsim binary not found or not executable: $SVCSIM"
-  exit 1
-fi
 
 # run_and_plot NAME SCENARIO [ARGS...]: a run into $D/NAME, then tools/plot on it.
 run_and_plot() {
-  local name=$1 scenario=$2
-  shift 2
-  if ! "$SVCSIM" run "$ROOT/$scenario" --quiet --out "$D/$name" "$@" >"$D/$name.run.out" 2>"$D/$name.run.err"; then
-    fail "$name: svcsim run failed: $(head -c 400 "$D/$name.run.err")"
-    return 1
-  fi
+  local name=$1
+  run_svcsim "svcsim run" "$@" || return 1
   if "$PLOT" "$D/$name" >"$D/$name.plot.out" 2>"$D/$name.plot.err"; then
     ok "$name: tools/plot exit 0"
   else
@@ -100,12 +73,7 @@ PY
 }
 
 run_and_plot seed3 scenarios/seed-3-instances.json && check_run seed3
-if [ -f "$ROOT/scenarios/failover-crash.json" ]; then
-  run_and_plot crash scenarios/failover-crash.json && check_run crash
-else # before the failover scenario existed: the same crash made with --set
-  run_and_plot crash scenarios/seed-3-instances.json --set '/faults=[{"kind":"crash","target":"auth-service-2","at_s":30}]' &&
-    check_run crash
-fi
+run_and_plot crash "${CRASH[@]}" && check_run crash
 if [ -s "$D/crash/summary.json" ] && /usr/bin/python3 -c "import json,sys; sys.exit(0 if json.load(open('$D/crash/summary.json'))['faults'] else 1)"; then
   ok "crash: the run has a fault to plot"
 else
@@ -161,10 +129,4 @@ mkdir -p "$D/empty"
 code=$?
 if [ "$code" -eq 2 ] && grep -q "neither summary.json" "$D/empty.err"; then ok "a directory that is neither a run nor a sweep: exit 2"; else fail "empty directory: exit $code, expected 2 ($(cat "$D/empty.err"))"; fi
 
-if [ "$failures" -eq 0 ]; then
-  echo "test_plots: all passed"
-  [ "$own_scratch" -eq 1 ] && rm -rf "$SCRATCH"
-  exit 0
-fi
-echo "test_plots: $failures failed (outputs in $D)"
-exit 1
+finish

@@ -4,58 +4,16 @@
 # Usage: SVCSIM=build/svcsim tests/e2e/test_report.sh [SCRATCH_DIR]
 # Prints ok/FAIL lines; exit 1 on failure; SKIP and exit 77 when chromium is not installed (static checks
 # still run first and still fail the test).
-set -u
-
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-SVCSIM=${SVCSIM:-$ROOT/build/svcsim}
-SCRATCH=${1:-${SCRATCH_DIR:-}}
-own_scratch=0
-if [ -z "$SCRATCH" ]; then
-  SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/svcsim-report-e2e.XXXXXX")
-  own_scratch=1 # removed only on success, so a failure's outputs stay for a look
-fi
-D="$SCRATCH/report"
-rm -rf "$D"
-mkdir -p "$D"
-failures=0
-ok() { echo "ok   $1"; }
-fail() {
-  echo "FAIL $1"
-  failures=$((failures + 1))
-}
-finish() {
-  if [ "$failures" -eq 0 ]; then
-    echo "test_report: all passed"
-    [ "$own_scratch" -eq 1 ] && rm -rf "$SCRATCH"
-    exit 0
-  fi
-  echo "test_report: $failures failed (outputs in $D)"
-  exit 1
-}
-
-if [ ! -x "$SVCSIM" ]; then
-  echo "FAIL svcsim binary not found or not executable: $SVCSIM"
-  exit 1
-fi
+source "$(dirname "$0")/e2e_lib.sh"
 SECTIONS="summary latency throughput instances timeline alerts faults"
 
 run() { # NAME SCENARIO [ARGS...]
-  local name=$1 scenario=$2
-  shift 2
-  if "$SVCSIM" run "$ROOT/$scenario" --quiet --out "$D/$name" "$@" >"$D/$name.out" 2>"$D/$name.err"; then
-    ok "$name: svcsim run exit 0"
-  else
-    fail "$name: svcsim run failed: $(head -c 400 "$D/$name.err")"
-  fi
+  run_svcsim "svcsim run" "$@" && ok "$1: svcsim run exit 0"
 }
 
 run seed3 scenarios/seed-3-instances.json
 run seed3-again scenarios/seed-3-instances.json
-if [ -f "$ROOT/scenarios/failover-crash.json" ]; then
-  run crash scenarios/failover-crash.json
-else
-  run crash scenarios/seed-3-instances.json --set '/faults=[{"kind":"crash","target":"auth-service-2","at_s":30}]'
-fi
+run crash "${CRASH[@]}"
 
 # --- static checks on the file --------------------------------------------------------------------------
 for name in seed3 crash; do

@@ -3,42 +3,14 @@
 # process per component, one span per request (client) and per balancer attempt (instances) with no overlap on
 # a lane, the fault and the alerts as instants, an in-flight counter — and numbers that agree with summary.json.
 # Usage: SVCSIM=build/svcsim tests/e2e/test_trace.sh [SCRATCH_DIR]   (prints ok/FAIL lines; exit 1 on failure)
-set -u
-
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-SVCSIM=${SVCSIM:-$ROOT/build/svcsim}
-SCRATCH=${1:-${SCRATCH_DIR:-}}
-own_scratch=0
-if [ -z "$SCRATCH" ]; then
-  SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/svcsim-trace-e2e.XXXXXX")
-  own_scratch=1 # removed only on success, so a failure's outputs stay for a look
-fi
-D="$SCRATCH/trace"
-rm -rf "$D"
-mkdir -p "$D"
-failures=0
-ok() { echo "ok   $1"; }
-fail() {
-  echo "FAIL $1"
-  failures=$((failures + 1))
-}
-
-if [ ! -x "$SVCSIM" ]; then
-  echo "FAIL svcsim binary not found or not executable: $SVCSIM"
-  exit 1
-fi
+source "$(dirname "$0")/e2e_lib.sh"
 
 # trace NAME SCENARIO [ARGS...]
 trace() {
   local name=$1 scenario=$2
   shift 2
-  if "$SVCSIM" run "$ROOT/$scenario" --quiet --out "$D/$name" --trace "$D/$name.trace.json" "$@" \
-    >"$D/$name.out" 2>"$D/$name.err"; then
-    ok "$name: svcsim run --trace exit 0"
-  else
-    fail "$name: svcsim run --trace failed: $(head -c 400 "$D/$name.err")"
-    return 1
-  fi
+  run_svcsim "svcsim run --trace" "$name" "$scenario" --trace "$D/$name.trace.json" "$@" || return 1
+  ok "$name: svcsim run --trace exit 0"
   if [ -s "$D/$name.trace.json" ]; then ok "$name: trace written ($(stat -c %s "$D/$name.trace.json") bytes)"; else fail "$name: no trace file"; return 1; fi
   /usr/bin/python3 - "$D/$name" "$D/$name.trace.json" "$name" <<'PY' || failures=$((failures + 1))
 import collections, json, sys
@@ -102,11 +74,7 @@ PY
 }
 
 trace seed3 scenarios/seed-3-instances.json
-if [ -f "$ROOT/scenarios/failover-crash.json" ]; then
-  trace crash scenarios/failover-crash.json
-else
-  trace crash scenarios/seed-3-instances.json --set '/faults=[{"kind":"crash","target":"auth-service-2","at_s":30}]'
-fi
+trace crash "${CRASH[@]}"
 if [ -f "$ROOT/scenarios/failover-hang.json" ]; then
   trace hang scenarios/failover-hang.json
 fi
@@ -116,10 +84,4 @@ fi
 code=$?
 if [ "$code" -ne 0 ]; then ok "unwritable --trace path: exit $code"; else fail "unwritable --trace path: exit 0"; fi
 
-if [ "$failures" -eq 0 ]; then
-  echo "test_trace: all passed"
-  [ "$own_scratch" -eq 1 ] && rm -rf "$SCRATCH"
-  exit 0
-fi
-echo "test_trace: $failures failed (outputs in $D)"
-exit 1
+finish

@@ -1,18 +1,18 @@
 // Unit tests for services/handlers: each endpoint's status, body and costs, as the seed's handlers answer.
 #include <doctest/doctest.h>
 
-#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <string>
 
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
 #include "policy/jwt.hpp"
 #include "services/handlers.hpp"
+#include "temp_db.hpp"
 
 using namespace svcsim;
+using svcsim::test::TempDbPath;
 using json = nlohmann::json;
 
 namespace
@@ -20,21 +20,6 @@ namespace
 
 const unsigned char SALT_A[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
 const unsigned char SALT_B[16] = {9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9};
-
-struct TempDbPath {
-  std::string path;
-  explicit TempDbPath(const std::string& name)
-      : path("/tmp/svcsim_handlers_" + std::to_string(getpid()) + "_" + name + ".sqlite")
-  {
-    remove_all();
-  }
-  ~TempDbPath() { remove_all(); }
-  void remove_all() const
-  {
-    std::remove(path.c_str());
-    std::remove((path + "-journal").c_str());
-  }
-};
 
 std::string file_bytes(const std::string& path)
 {
@@ -157,7 +142,7 @@ TEST_CASE("malformed signup bodies are a 400 before any database work")
 
 TEST_CASE("the password is never stored in clear")
 {
-  TempDbPath p("noclear");
+  TempDbPath p("handlers", "noclear");
   const std::string password = "CorrectHorseBatteryStaple";
   {
     SystemDb db(p.path);
@@ -228,7 +213,7 @@ TEST_CASE("verify: 401 without a token, with a bad token, or after expiry in sim
 
 TEST_CASE("SQL injection strings in signup and data are stored and answered literally")
 {
-  TempDbPath p("injection");
+  TempDbPath p("handlers", "injection");
   SystemDb db(p.path);
   const AuthConfig cfg;
   const std::string evil = "'; DROP TABLE users; --";
@@ -327,7 +312,7 @@ TEST_CASE("work and health bodies carry the instance name and the simulated time
 
 TEST_CASE("the same handler calls on two fresh database files give identical bytes")
 {
-  TempDbPath a("det_a"), b("det_b");
+  TempDbPath a("handlers", "det_a"), b("handlers", "det_b");
   for (const std::string& path : {a.path, b.path}) {
     SystemDb db(path, SystemDb::OpenMode::recreate);
     const AuthConfig cfg;

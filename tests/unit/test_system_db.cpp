@@ -3,7 +3,6 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
-#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
@@ -11,30 +10,15 @@
 #include <vector>
 
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include "store/system_db.hpp"
+#include "temp_db.hpp"
 
 using namespace svcsim;
+using svcsim::test::TempDbPath;
 
 namespace
 {
-
-// A file under /tmp, unique per process and name, removed (with its journal) at the end of the test.
-struct TempDbPath {
-  std::string path;
-  explicit TempDbPath(const std::string& name)
-      : path("/tmp/svcsim_test_" + std::to_string(getpid()) + "_" + name + ".sqlite")
-  {
-    remove_all();
-  }
-  ~TempDbPath() { remove_all(); }
-  void remove_all() const
-  {
-    std::remove(path.c_str());
-    std::remove((path + "-journal").c_str());
-  }
-};
 
 std::string file_bytes(const std::string& path)
 {
@@ -87,7 +71,7 @@ TEST_CASE("iso_time shows simulated seconds as ISO-8601 from 2025-01-01T00:00:00
 
 TEST_CASE("the tables are exactly users and data_items, with the seed's columns")
 {
-  TempDbPath p("schema");
+  TempDbPath p("test", "schema");
   {
     SystemDb db(p.path);
   }
@@ -128,7 +112,7 @@ TEST_CASE("data-1 … data-10 are created on the first data operation, stamped w
 
 TEST_CASE("ensure_default_data reports the rows it inserted, once per file")
 {
-  TempDbPath p("defaults");
+  TempDbPath p("test", "defaults");
   {
     SystemDb db(p.path);
     CHECK(db.ensure_default_data(3) == 10);
@@ -144,7 +128,7 @@ TEST_CASE("ensure_default_data reports the rows it inserted, once per file")
 
 TEST_CASE("SQL injection strings are stored and returned literally, and no table changes")
 {
-  TempDbPath p("injection");
+  TempDbPath p("test", "injection");
   const std::string evil = "'; DROP TABLE users; --";
   const std::string evil2 = "x\" OR 1=1; DELETE FROM data_items; --";
   {
@@ -210,7 +194,7 @@ TEST_CASE("a transaction rolled back leaves nothing behind")
 
 TEST_CASE("the same call sequence on two fresh files gives identical bytes")
 {
-  TempDbPath a("det_a"), b("det_b");
+  TempDbPath a("test", "det_a"), b("test", "det_b");
   for (const std::string& path : {a.path, b.path}) {
     SystemDb db(path, SystemDb::OpenMode::recreate);
     db.insert_user(user("1735689620000", "alice"));
