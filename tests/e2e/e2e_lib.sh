@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared by tests/e2e/test_plots.sh, test_report.sh and test_trace.sh (sourced, not run): the repository root,
+# Shared by tests/e2e/test_plots.sh, test_report.sh, test_trace.sh and test_check_cli.sh (sourced, not run): the repository root,
 # the binary from $SVCSIM, a scratch directory $D, `ok`/`fail` lines counted in $failures, a quiet `svcsim run`,
 # the crash scenario, and `finish` for the last line and the exit status.
 # $D is $SCRATCH/NAME (NAME from the script's name: test_NAME.sh), $SCRATCH the script's first argument or

@@ -2,29 +2,7 @@
 # End-to-end test of `svcsim check`, the CI regression gate: hand-made run and sweep directories and baselines,
 # checking exit codes 0/1/2, the closing "N passed, N failed" line, the error lines and --update-baseline.
 # Usage: SVCSIM=build/svcsim tests/e2e/test_check_cli.sh [SCRATCH_DIR]   (prints ok/FAIL lines; exit 1 on failure)
-set -u
-
-SVCSIM=${SVCSIM:-build/svcsim}
-SCRATCH=${1:-${SCRATCH_DIR:-}}
-own_scratch=0
-if [ -z "$SCRATCH" ]; then
-  SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/svcsim-check-e2e.XXXXXX")
-  own_scratch=1 # removed only on success, so a failure's outputs stay for a look
-fi
-if [ ! -x "$SVCSIM" ]; then
-  echo "FAIL svcsim binary not found or not executable: $SVCSIM"
-  exit 1
-fi
-D="$SCRATCH/check-cli"
-rm -rf "$D"
-mkdir -p "$D"
-failures=0
-
-ok() { echo "ok   $1"; }
-fail() {
-  echo "FAIL $1"
-  failures=$((failures + 1))
-}
+source "$(dirname "$0")/e2e_lib.sh"
 
 # run_check NAME EXPECTED_EXIT ARGS... : runs `svcsim check ARGS`, keeps stdout/stderr in $D/NAME.{out,err}.
 run_check() {
@@ -160,9 +138,4 @@ run_check sweep-update 0 "$D/sweep" --baseline "$D/sweep-update.json" --update-b
 run_check sweep-update-then-check 0 "$D/sweep" --baseline "$D/sweep-update.json"
 expect_last_line sweep-update-then-check "4 passed, 0 failed"
 
-if [ "$failures" -ne 0 ]; then
-  echo "FAIL test_check_cli: $failures check(s) failed (outputs in $D)"
-  exit 1
-fi
-echo "ok   test_check_cli: all checks passed"
-if [ "$own_scratch" -eq 1 ]; then rm -rf "$SCRATCH"; fi
+finish
