@@ -1,11 +1,15 @@
 """Plots of a collected svcsim sweep (SWEEP_DIR/sweep.csv as `svcsim collect` writes it: run_id, one column per
 swept axis named by its JSON pointer, seed, status, then metric columns named by summary.json paths): each
 metric against the swept parameter, one line per variant (the other axes' values), the median over seeds with
-a min-max band and, from 4 seeds on, an interquartile band. Writes SWEEP_DIR/plots/ and plots.json."""
+a min-max band and, from 4 seeds on, an interquartile band. When two or more axes vary independently, also a
+heatmap per key metric (x: the line plots' x axis, y: the next axis, cell: the mean over seeds, annotated;
+more axes: one file per combination of their values, on one colour scale). Writes SWEEP_DIR/plots/ (every file
+through a temporary file and a rename) and plots.json."""
 import csv
 import json
 import os
 import re
+import sys
 
 import matplotlib
 
@@ -13,7 +17,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from svcsim_plots import save  # noqa: E402  (same file conventions as the run plots)
+import svcsim_plots  # noqa: E402,F401  (its rcParams: deterministic SVG ids, 100 dpi)
 
 RESERVED = ("run_id", "seed", "status")
 OK_STATUS = ("", "ok", "done", "success", "0")
@@ -40,12 +44,92 @@ def file_name(metric):
     return "sweep_" + re.sub(r"[^A-Za-z0-9]+", "_", metric).strip("_")
 
 
+# ---------------------------------------------------------------------------------------------------------
+# Reading sweep.csv and writing files
+
+class SweepCsvError(Exception):
+    """sweep.csv cannot be read: the message names the file (and the line) and what is wrong."""
+
+
+def error(msg):
+    # Straight to stderr, also under --quiet: an error must never be silent.
+    print(f"tools/plot: error: {msg}", file=sys.stderr)
+
+
+def read_sweep_csv(path):
+    """(columns, rows as dicts) of a sweep.csv; SweepCsvError when it is not a rectangular UTF-8 CSV table with
+    a header of distinct, non-empty column names. Blank lines are skipped (as csv.DictReader does)."""
+    line = 0
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            reader = csv.reader(f, strict=True)
+            header = None
+            rows = []
+            for rec in reader:
+                line = reader.line_num
+                if not rec:
+                    continue
+                if any("\0" in cell for cell in rec):  # Python 3.11's csv takes NUL bytes; collect never writes one
+                    raise SweepCsvError(f"{path}:{line}: a NUL byte (a damaged file?)")
+                if header is None:
+                    header = rec
+                    for k, name in enumerate(header):
+                        if not name.strip():
+                            raise SweepCsvError(f"{path}:{line}: column {k + 1} of the header has no name")
+                    dup = sorted({c for c in header if header.count(c) > 1})
+                    if dup:
+                        raise SweepCsvError(f"{path}:{line}: the header names a column twice: {', '.join(dup)}")
+                    continue
+                if len(rec) != len(header):
+                    raise SweepCsvError(f"{path}:{line}: expected {len(header)} fields (as in the header), "
+                                        f"got {len(rec)}")
+                rows.append(dict(zip(header, rec)))
+    except OSError as e:
+        raise SweepCsvError(f"{path}: cannot read: {e.strerror or e}") from None
+    except UnicodeDecodeError as e:
+        raise SweepCsvError(f"{path}: not UTF-8 text (byte {e.start}: {e.reason})") from None
+    except csv.Error as e:
+        raise SweepCsvError(f"{path}:{line + 1}: malformed CSV (from this line on): {e}") from None
+    if header is None:
+        raise SweepCsvError(f"{path}: empty file (expected a header line: run_id, the axes, seed, status, "
+                            "metrics)")
+    return header, rows
+
+
+def write_atomic(path, write):
+    """write(tmp_path) then rename onto path: a reader sees the old file or the new one, never half of one."""
+    tmp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.tmp-{os.getpid()}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def save_atomic(fig, out_dir, name, made):
+    """svcsim_plots.save (the same bytes: PNG without Software, SVG without Date and Creator), each file written
+    to a temporary name and renamed into place."""
+    files = []
+    for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
+        write_atomic(os.path.join(out_dir, f"{name}.{ext}"),
+                     lambda tmp: fig.savefig(tmp, format=ext, metadata=meta, bbox_inches="tight"))
+        files.append(f"{name}.{ext}")
+    plt.close(fig)
+    made.append({"kind": name, "files": files})
+
+
 def plot_sweep(sweep_dir, log, x_axis=None, metrics=None):
-    with open(os.path.join(sweep_dir, "sweep.csv"), newline="") as f:
-        rows = list(csv.DictReader(f))
-    columns = list(rows[0].keys()) if rows else []
+    try:
+        columns, rows = read_sweep_csv(os.path.join(sweep_dir, "sweep.csv"))
+    except SweepCsvError as e:
+        error(str(e))
+        return 2
     if not rows:
-        log(f"tools/plot: error: {sweep_dir}/sweep.csv has no runs")
+        error(f"{sweep_dir}/sweep.csv has no runs")
         return 2
     good = [r for r in rows if (r.get("status") or "").strip().lower() in OK_STATUS]
     if len(good) < len(rows):
@@ -56,21 +140,26 @@ def plot_sweep(sweep_dir, log, x_axis=None, metrics=None):
     if x_axis is None:
         pool = numeric_axes or varying or axes
         if not pool:
-            log(f"tools/plot: error: {sweep_dir}/sweep.csv has no axis column")
+            error(f"{sweep_dir}/sweep.csv has no axis column")
             return 2
         x_axis = max(pool, key=lambda a: len({r[a] for r in good}))  # first of the widest, column order
     elif x_axis not in columns:
-        log(f"tools/plot: error: --x {x_axis}: no such column in {sweep_dir}/sweep.csv")
+        error(f"--x {x_axis}: no such column in {sweep_dir}/sweep.csv")
         return 2
     variant_axes = [a for a in varying if a != x_axis]
     numeric_x = x_axis in numeric_axes or all(number(r[x_axis]) is not None for r in good)
+    metrics_given = metrics is not None
     if metrics is None:
         metrics = [c for c in columns if c not in RESERVED and c not in axes
                    and any(number(r[c]) is not None for r in good)]
-    missing = [m for m in metrics if m not in columns]
+    import svcsim_heatmaps  # here, not at the top: it imports helpers from this module
+
+    missing = [m for m in metrics if m not in columns and not svcsim_heatmaps.derivable(m, columns)]
     if missing:
-        log(f"tools/plot: error: no such metric column in {sweep_dir}/sweep.csv: {', '.join(missing)}")
+        error(f"no such metric column in {sweep_dir}/sweep.csv: {', '.join(missing)}")
         return 2
+    heat_metrics = metrics if metrics_given else svcsim_heatmaps.default_heatmap_metrics(columns)
+    metrics = [m for m in metrics if m in columns]  # a derived metric (success rate) is drawn as a heatmap only
 
     xs_all = sorted({r[x_axis] for r in good}, key=lambda v: (number(v) is None, number(v) or 0, v))
     xpos = {v: (number(v) if numeric_x else i) for i, v in enumerate(xs_all)}
@@ -118,13 +207,23 @@ def plot_sweep(sweep_dir, log, x_axis=None, metrics=None):
         if lines:
             ax.legend(fontsize=8)
         name = file_name(metric)
-        save(fig, out_dir, name, made)
+        save_atomic(fig, out_dir, name, made)
         report["metrics"][metric] = {"files": made[-1]["files"], "lines": lines}
     report["plots"] = made
-    with open(os.path.join(out_dir, "plots.json"), "w") as f:
-        json.dump(report, f, indent=2)
-        f.write("\n")
+    heatmaps = svcsim_heatmaps.plot_heatmaps(rows, good, axes, x_axis, heat_metrics, out_dir, made, log)
+    if heatmaps is not None:  # two parameters or more; plots.json of a one-parameter sweep is as it was
+        report["heatmaps"] = heatmaps
+
+    def write_report(tmp):
+        with open(tmp, "w") as f:
+            json.dump(report, f, indent=2)
+            f.write("\n")
+    write_atomic(os.path.join(out_dir, "plots.json"), write_report)
     for m in made:
-        log("wrote " + ", ".join(os.path.join(out_dir, f) for f in m["files"]))
+        log("wrote " + ", ".join(os.path.join(out_dir, f) for f in m["files"] + m.get("data", [])))
     log("wrote " + os.path.join(out_dir, "plots.json"))
     return 0
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Heatmaps: two parameters at once
