@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
 namespace svcsim {
 
@@ -40,6 +41,69 @@ struct EventQuery {
     return t;
   }
 };
+
+// A registry outage fails no request by itself: its cost comes after it ends, when the restarted, empty
+// registry gives the balancer's next discovery short lists. What the report adds for it:
+//   discovery_failures      the balancer's refused or timed-out discoveries during the outage
+//   reregistered_at_s       when the last instance registered before the outage had registered again
+//   lb_pools_lost_at_s      the first moment from the outage's start when the balancer's pools miss one of the
+//                           instances they held when it began (null: they never did)
+//   lb_pools_restored_at_s  the first moment after that when they hold all of them again (null: never)
+//   failed_requests_until_restored  requests sent from the outage's start until the restoration (or the run's
+//                           end) that failed; 0 when the pools were never short
+void registry_outage_fields(ojson& j, const Recorder& rec, double at, double until)
+{
+  const auto& events = rec.events();
+  std::set<int> registered, pooled;
+  size_t i = 0;
+  for (; i < events.size() && events[i].at_s < at; i++) {
+    const EventRecord& e = events[i];
+    if (e.kind == "registry.registered")
+      registered.insert(e.subject);
+    else if (e.kind == "registry.deregistered")
+      registered.erase(e.subject);
+    else if (e.kind == "lb.pool_added")
+      pooled.insert(e.subject);
+    else if (e.kind == "lb.pool_removed")
+      pooled.erase(e.subject);
+  }
+  const std::set<int> pooled_before = pooled;
+  uint64_t discovery_failures = 0;
+  double reregistered = INFINITY, lost = INFINITY, restored = INFINITY;
+  std::set<int> waiting = registered; // not registered again yet
+  bool pool_changed = false;
+  for (; i < events.size(); i++) {
+    const EventRecord& e = events[i];
+    if (e.kind == "lb.discovery_failed" && e.at_s <= until + 1e-12)
+      discovery_failures++;
+    if (e.kind == "registry.registered" && e.at_s >= until - 1e-12 && waiting.erase(e.subject) && waiting.empty())
+      reregistered = e.at_s;
+    if (e.kind == "lb.pool_added")
+      pooled.insert(e.subject);
+    else if (e.kind == "lb.pool_removed")
+      pooled.erase(e.subject);
+    pool_changed = pool_changed || e.kind == "lb.pool_added" || e.kind == "lb.pool_removed";
+    // judged once every event of this instant is applied (one discovery adds and removes at one instant)
+    if (pool_changed && (i + 1 == events.size() || events[i + 1].at_s != e.at_s)) {
+      pool_changed = false;
+      bool all = std::includes(pooled.begin(), pooled.end(), pooled_before.begin(), pooled_before.end());
+      if (!all && !std::isfinite(lost))
+        lost = e.at_s;
+      else if (all && std::isfinite(lost) && !std::isfinite(restored))
+        restored = e.at_s;
+    }
+  }
+  uint64_t failed_after = 0;
+  rec.for_each_request([&](uint64_t, const RequestRecord& r) {
+    if (std::isfinite(lost) && r.sent_s >= at && r.sent_s < restored && r.outcome != Outcome::SUCCESS && r.outcome != Outcome::PENDING)
+      failed_after++;
+  });
+  j["discovery_failures"] = discovery_failures;
+  j["reregistered_at_s"] = time_or_null(reregistered);
+  j["lb_pools_lost_at_s"] = time_or_null(lost);
+  j["lb_pools_restored_at_s"] = time_or_null(restored);
+  j["failed_requests_until_restored"] = failed_after;
+}
 
 } // namespace
 
@@ -149,6 +213,8 @@ ojson build_fault_report(const Scenario& sc, const RunOutput& run)
       j["detector_alert_at_s"] = time_or_null(q.first({"alert.SERVICE_DOWN"}, x.t, x.a));
     }
     j["failed_requests"] = x.failed;
+    if (f.kind == FaultKind::REGISTRY_OUTAGE)
+      registry_outage_fields(j, rec, x.a, x.u);
     j["retried_requests"] = x.retried;
     j["slowed_requests"] = x.slowed;
     j["extra_latency_ms"] = round6(x.extra_ms);

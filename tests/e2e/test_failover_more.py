@@ -60,6 +60,19 @@ rereg = [t for t in events(d, "registry.registered", "data-service-1") if t > 40
 check_near(rereg[0], 76.0, MS, "registry-outage: data-service-1 re-registers after the 404 of its 76 s heartbeat")
 check(len(events(d, "registry.unknown_heartbeat")) >= 9, "registry-outage: the restarted registry answers 404s")
 check(events(d, "lb.discovery_failed"), "registry-outage: discovery fails while the registry is down")
+# The fault report's registry-outage fields, by hand. Link 25 µs one way, registry overhead 0.2 ms.
+# Discoveries at 45 and 60 s are refused (2 failures; none at 40 s). The last instance to register again is
+# compute-service-2 (started at 10 s): heartbeat at 80 s → 404 back at 80 + 25 µs + 0.2 ms + 25 µs = 80.00025 →
+# register arrives 25 µs later: 80.000275. The discovery of 75 s gets its list at 75.00025 and drops six
+# instances (pools short from then); the one of 90 s, at 90.00025, has all nine again. Every request sent from
+# 40 s until then that failed: the 300 503s above.
+rf = s["faults"][0]
+check_eq(rf["discovery_failures"], 2, "registry-outage report: discovery_failures")
+check_near(rf["reregistered_at_s"], 80.000275, 1e-6, "registry-outage report: reregistered_at_s")
+check_near(rf["lb_pools_lost_at_s"], 75.00025, 1e-6, "registry-outage report: lb_pools_lost_at_s")
+check_near(rf["lb_pools_restored_at_s"], 90.00025, 1e-6, "registry-outage report: lb_pools_restored_at_s")
+check_eq(rf["failed_requests"], 0, "registry-outage report: no request sent during the outage fails")
+check_eq(rf["failed_requests_until_restored"], 300, "registry-outage report: failed_requests_until_restored")
 
 # 3 of 10 crash together at 60 s (10 instances: balancer 36 s → discovery 51, 66, 81, 96 s; detector 38 s →
 # cycles 63, 68, 73 s → alerts at 73 s). data-service-3/6/9 are k = 12, 15, 18 → start 15, 18, 21 s; last
