@@ -5,6 +5,7 @@
 #include "check/json_spans.hpp"
 #include "check/metric_path.hpp"
 #include "check/sweep_csv.hpp"
+#include "check_test_helpers.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -16,85 +17,9 @@
 
 using namespace svcsim;
 using namespace svcsim::gate;
+using namespace svcsim::check_test;
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-namespace
-{
-
-struct TempDir {
-  fs::path path;
-  TempDir()
-  {
-    std::string templ = (fs::temp_directory_path() / "svcsim-check-XXXXXX").string();
-    REQUIRE(::mkdtemp(templ.data()) != nullptr);
-    path = templ;
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
-
-void write_file(const std::string& file, const std::string& text)
-{
-  fs::create_directories(fs::path(file).parent_path());
-  std::ofstream(file, std::ios::binary) << text;
-}
-
-std::string read_file(const std::string& file)
-{
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-struct Outcome {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-Outcome check(const std::string& run_dir, const std::string& baseline, CheckOptions options = {})
-{
-  options.run_dir = run_dir;
-  options.baseline_file = baseline;
-  std::ostringstream out;
-  std::ostringstream err;
-  int code = run_check(options, out, err);
-  return {code, out.str(), err.str()};
-}
-
-std::string last_line(const std::string& text)
-{
-  std::string trimmed = text.substr(0, text.find_last_not_of('\n') + 1);
-  return trimmed.substr(trimmed.find_last_of('\n') + 1);
-}
-
-const char* SUMMARY = R"({
-  "scenario": "check-fixture", "seed": 1, "sim_time_s": 110.0,
-  "requests": {"total": 300, "success": 290, "failed": 10, "by_status": {"200": 290, "502": 10},
-               "latency_ms": {"min": 1.5, "mean": 20.25, "p50": 12.0, "p95": 80.5, "p99": 321.2, "max": 500.0},
-               "achieved_rps": 2.75},
-  "by_endpoint": {"/api/auth/auth-work": {"total": 100, "latency_ms": {"p50": 11.0}}},
-  "by_instance": {"auth-service-1": {"served": 100, "failed": 0}},
-  "faults": [{"kind": "crash", "target": "auth-service-1", "at_s": 60.0, "lb_excluded_at_s": 75.0,
-              "detector_alert_at_s": null}]
-})";
-
-// A run directory holding SUMMARY, and a baseline file beside it.
-struct Fixture {
-  TempDir tmp;
-  std::string run = tmp / "run";
-  std::string baseline = tmp / "baseline.json";
-  Fixture() { write_file(run + "/summary.json", SUMMARY); }
-  Outcome check_with(const std::string& baseline_text, CheckOptions options = {})
-  {
-    write_file(baseline, baseline_text);
-    return check(run, baseline, options);
-  }
-};
-
-} // namespace
 
 TEST_CASE("metric paths: dotted keys, [n] indices and quoted keys")
 {
@@ -396,95 +321,4 @@ TEST_CASE("quiet shows only the failures and the closing line")
   CHECK(r.out.find("requests.total") == std::string::npos);
   CHECK(r.out.find("requests.failed") != std::string::npos);
   CHECK(last_line(r.out) == "1 passed, 1 failed");
-}
-
-TEST_CASE("sweep.csv cells: RFC 4180 quoting, empty means null")
-{
-  TempDir tmp;
-  write_file(tmp / "sweep.csv", "run_id,\"rps, per s\",requests.latency_ms.p99,faults.0.at_s,note\r\n"
-                                "r1,10,1.5,,\"said \"\"hi\"\"\nthere\"\r\n");
-  std::vector<std::string> errors;
-  auto table = read_sweep_csv(tmp / "sweep.csv", errors);
-  REQUIRE(table);
-  CHECK(errors.empty());
-  CHECK(table->columns[1] == "rps, per s");
-  CHECK(table->run_ids == std::vector<std::string>{"r1"});
-  CHECK(table->cells["r1"][4] == "said \"hi\"\nthere");
-  CHECK(*find_column(*table, "faults[0].at_s", parse_metric_path("faults[0].at_s")) == 3);
-  CHECK(cell_value("") == json(nullptr));
-  CHECK(cell_value("10").is_number_integer());
-  CHECK(cell_value("1.5") == 1.5);
-  CHECK(cell_value("crash") == "crash");
-
-  write_file(tmp / "bad.csv", "run_id,x\nr1,1\nr1,2\nr2\n");
-  errors.clear();
-  CHECK_FALSE(read_sweep_csv(tmp / "bad.csv", errors));
-  CHECK(errors == std::vector<std::string>{tmp / "bad.csv" + ":3: error: duplicate run_id \"r1\" (first on line 2)",
-                                           tmp / "bad.csv" + ":4: error: 1 fields, the header has 2"});
-}
-
-TEST_CASE("sweep mode checks run by run, labels rows run:metric, and updates")
-{
-  TempDir tmp;
-  std::string dir = tmp / "sweep";
-  std::string baseline = tmp / "sweep-baseline.json";
-  write_file(dir + "/sweep.csv", "run_id,rps,seed,requests.latency_ms.p99,faults[0].lb_excluded_at_s\n"
-                                 "rps=10/seed=1,10,1,120.5,75.0\n"
-                                 "rps=20/seed=1,20,1,180.25,\n");
-  const std::string text = R"({
-  "defaults": {"rel_tol": 0.01},
-  "runs": {
-    "rps=10/seed=1": [{"metric": "requests.latency_ms.p99", "value": 120.0},
-                      {"metric": "faults[0].lb_excluded_at_s", "value": 75.0, "abs_tol": 0.001}],
-    "rps=20/seed=1": [{"metric": "requests.latency_ms.p99", "value": 150.0, "better": "lower"},
-                      {"metric": "faults.0.lb_excluded_at_s", "value": null}]
-  }
-})";
-  write_file(baseline, text);
-  Outcome r = check(dir, baseline);
-  CHECK(r.code == 1);
-  CHECK(r.err == "");
-  CHECK(r.out ==
-        "metric                                    baseline  current   delta   delta%   tol  status\n"
-        "rps=10/seed=1:requests.latency_ms.p99        120.0    120.5    +0.5   +0.42%   1.2  PASS\n"
-        "rps=10/seed=1:faults[0].lb_excluded_at_s      75.0     75.0       0    0.00%  0.75  PASS\n"
-        "rps=20/seed=1:requests.latency_ms.p99        150.0   180.25  +30.25  +20.17%   1.5  FAIL (regressed)\n"
-        "rps=20/seed=1:faults.0.lb_excluded_at_s       null     null       -        -     -  PASS\n"
-        "3 passed, 1 failed\n");
-
-  CheckOptions options;
-  options.update_baseline = true;
-  r = check(dir, baseline, options);
-  CHECK(r.code == 0);
-  // Every value follows the run, including one that was inside its tolerance; the tolerances stay.
-  std::string expected = text;
-  expected.replace(expected.find("120.0"), 5, "120.5");
-  expected.replace(expected.find("150.0"), 5, "180.25");
-  CHECK(read_file(baseline) == expected);
-  CHECK(check(dir, baseline).code == 0);
-
-  // A run the baseline names but the sweep lacks is trouble, reported once with its pointer.
-  write_file(baseline, R"({"runs": {"rps=30/seed=1": [{"metric": "requests.latency_ms.p99", "value": 1},
-                                                      {"metric": "seed", "value": 1}]}})");
-  r = check(dir, baseline);
-  CHECK(r.code == 2);
-  CHECK(r.err ==
-        baseline + ": error: /runs/rps=30~1seed=1: run \"rps=30/seed=1\" not found in " + dir + "/sweep.csv\n");
-
-  // A single-run baseline against a sweep directory says what shape it needs.
-  write_file(baseline, R"({"metrics": [{"metric": "requests.latency_ms.p99", "value": 1}]})");
-  r = check(dir, baseline);
-  CHECK(r.code == 2);
-  CHECK(r.err.find("/metrics: checks a single run, but " + dir + " is a collected sweep") != std::string::npos);
-}
-
-TEST_CASE("json_value_spans finds values by pointer and append_member adds one")
-{
-  std::string text = R"({"a": [1, {"b/c": "x"}], "d": {}})";
-  auto spans = json_value_spans(text);
-  CHECK(text.substr(spans.at("/a/1/b~1c").begin, 3) == "\"x\"");
-  CHECK(text.substr(spans.at("/a").begin, spans.at("/a").end - spans.at("/a").begin) == R"([1, {"b/c": "x"}])");
-  std::string edited = apply_edits(text, {append_member(text, spans.at("/d"), "v", "2"),
-                                          TextEdit{spans.at("/a/0").begin, spans.at("/a/0").end, "10"}});
-  CHECK(edited == R"({"a": [10, {"b/c": "x"}], "d": {"v": 2}})");
 }
