@@ -25,11 +25,27 @@ plt.rcParams["svg.hashsalt"] = "svcsim"
 plt.rcParams["figure.dpi"] = 100
 
 
+def write_atomic(path, write):
+    """write(tmp_path) then rename onto path: a reader sees the old file or the new one, never half of one."""
+    tmp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.tmp-{os.getpid()}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
 def save(fig, out_dir, name, made):
+    """NAME.png (without Software) and NAME.svg (without Date and Creator): the same bytes from run to run, each
+    written to a temporary name and renamed into place."""
     files = []
     for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
-        path = os.path.join(out_dir, f"{name}.{ext}")
-        fig.savefig(path, metadata=meta, bbox_inches="tight")
+        write_atomic(os.path.join(out_dir, f"{name}.{ext}"),
+                     lambda tmp: fig.savefig(tmp, format=ext, metadata=meta, bbox_inches="tight"))
         files.append(f"{name}.{ext}")
     plt.close(fig)
     made.append({"kind": name, "files": files})
@@ -258,9 +274,12 @@ def plot_run(run_dir, log):
     report["summary_latency_ms"] = {f"p{q}": want.get(f"p{q}") for q in QUANTILES}
     agree = all(report["latency_ms"].get(k) == v for k, v in report["summary_latency_ms"].items())
     report["agrees_with_summary"] = agree
-    with open(os.path.join(out_dir, "plots.json"), "w") as f:
-        json.dump(report, f, indent=2)
-        f.write("\n")
+    def write_report(tmp):
+        with open(tmp, "w") as f:
+            json.dump(report, f, indent=2)
+            f.write("\n")
+
+    write_atomic(os.path.join(out_dir, "plots.json"), write_report)
     for q in QUANTILES:
         k = f"p{q}"
         got, exp = report["latency_ms"].get(k), report["summary_latency_ms"][k]

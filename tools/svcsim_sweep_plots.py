@@ -17,7 +17,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-import svcsim_plots  # noqa: E402,F401  (its rcParams: deterministic SVG ids, 100 dpi)
+from svcsim_plots import save as save_atomic, write_atomic  # noqa: E402,F401  (and its rcParams)
 
 RESERVED = ("run_id", "seed", "status")
 OK_STATUS = ("", "ok", "done", "success", "0")
@@ -94,32 +94,6 @@ def read_sweep_csv(path):
         raise SweepCsvError(f"{path}: empty file (expected a header line: run_id, the axes, seed, status, "
                             "metrics)")
     return header, rows
-
-
-def write_atomic(path, write):
-    """write(tmp_path) then rename onto path: a reader sees the old file or the new one, never half of one."""
-    tmp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.tmp-{os.getpid()}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-def save_atomic(fig, out_dir, name, made):
-    """svcsim_plots.save (the same bytes: PNG without Software, SVG without Date and Creator), each file written
-    to a temporary name and renamed into place."""
-    files = []
-    for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
-        write_atomic(os.path.join(out_dir, f"{name}.{ext}"),
-                     lambda tmp: fig.savefig(tmp, format=ext, metadata=meta, bbox_inches="tight"))
-        files.append(f"{name}.{ext}")
-    plt.close(fig)
-    made.append({"kind": name, "files": files})
 
 
 def plot_sweep(sweep_dir, log, x_axis=None, metrics=None):
