@@ -43,6 +43,11 @@ const std::map<std::string, std::string>& fault_labels()
       {"detector_recovered_at_s", "detector SERVICE_RECOVERED"},
       {"lb_first_selected_again_at_s", "balancer first sends it a request again"},
       {"recovered_at_s", "serves again (first answered attempt)"},
+      {"discovery_failures", "balancer discoveries refused meanwhile"},
+      {"reregistered_at_s", "every instance registered again"},
+      {"lb_pools_lost_at_s", "balancer's pools short of an instance"},
+      {"lb_pools_restored_at_s", "balancer's pools whole again"},
+      {"failed_requests_until_restored", "client requests failed until the pools were whole"},
   };
   return labels;
 }
@@ -60,6 +65,20 @@ std::string fault_sentence(const ojson& f)
 {
   std::string s = fmt::format("<b>{}</b> of <b>{}</b> at {} s.", xml_escape(f.value("kind", "?")),
                               xml_escape(f.value("target", "?")), json_value_text(f, "at_s"));
+  if (f.contains("lb_pools_lost_at_s")) { // a registry outage: its cost comes after it ends
+    s += fmt::format(" While it lasted, {} discoveries of the balancer were refused.",
+                     json_value_text(f, "discovery_failures"));
+    if (f["lb_pools_lost_at_s"].is_number())
+      s += fmt::format(" The restarted registry's short lists left the balancer's pools short from {} s to {} s; "
+                       "{} requests failed.",
+                       json_value_text(f, "lb_pools_lost_at_s"), json_value_text(f, "lb_pools_restored_at_s"),
+                       json_value_text(f, "failed_requests_until_restored"));
+    else
+      s += " The balancer's pools never lost an instance.";
+    if (f["reregistered_at_s"].is_number())
+      s += fmt::format(" Every instance had registered again at {} s.", json_value_text(f, "reregistered_at_s"));
+    return s;
+  }
   std::vector<std::string> who, never;
   for (const auto& [key, name, noticer] : std::vector<std::tuple<const char*, const char*, const char*>>{
            {"detector_alert_at_s", "the detector alerts", "the detector"},

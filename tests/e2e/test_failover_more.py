@@ -73,6 +73,10 @@ check_near(rf["lb_pools_lost_at_s"], 75.00025, 1e-6, "registry-outage report: lb
 check_near(rf["lb_pools_restored_at_s"], 90.00025, 1e-6, "registry-outage report: lb_pools_restored_at_s")
 check_eq(rf["failed_requests"], 0, "registry-outage report: no request sent during the outage fails")
 check_eq(rf["failed_requests_until_restored"], 300, "registry-outage report: failed_requests_until_restored")
+with open(f"{d}/report.html") as f:
+    html = f.read()
+check("2 discoveries of the balancer were refused" in html and "pools short from 75 s to 90 s; 300 requests failed"
+      in html and "registered again at 80 s" in html, "registry-outage: report.html tells the outage's aftermath")
 
 # 3 of 10 crash together at 60 s (10 instances: balancer 36 s → discovery 51, 66, 81, 96 s; detector 38 s →
 # cycles 63, 68, 73 s → alerts at 73 s). data-service-3/6/9 are k = 12, 15, 18 → start 15, 18, 21 s; last
