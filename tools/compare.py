@@ -9,6 +9,13 @@ def load(d):
         return json.load(f)
 
 
+def shares(counts):
+    """100/100/100, or 150 x 10 when every instance served the same."""
+    if counts and len(counts) > 3 and len(set(counts)) == 1:
+        return f"{counts[0]} x {len(counts)}"
+    return "/".join(str(c) for c in counts)
+
+
 def fmt(v, digits=1):
     if v is None:
         return "-"
@@ -30,19 +37,19 @@ def main(dirs):
             ("latency p99 ms", lambda s: s["requests"]["latency_ms"]["p99"]),
             ("latency max ms", lambda s: s["requests"]["latency_ms"]["max"]),
             ("achieved RPS", lambda s: s["requests"]["achieved_rps"]),
-            ("served per auth instance", lambda s: "/".join(
-                str(v["served"]) for k, v in s["by_instance"].items() if k.startswith("auth-"))),
+            ("served per auth instance", lambda s: shares(
+                [v["served"] for k, v in s["by_instance"].items() if k.startswith("auth-")])),
             ("balancer retries", lambda s: s["load_balancer"]["retries"])]
+    def cell(get, s):
+        try:
+            return fmt(get(s))
+        except (KeyError, TypeError):
+            return "-"
+
     width = max(len(r[0]) for r in rows) + 2
-    cols = [max(12, len(fmt(get(s))) + 2) for s in runs for get in [rows[0][1]]]
+    cols = [max(14, max(len(cell(get, s)) for _, get in rows) + 2) for s in runs]
     for name, get in rows:
-        line = name.ljust(width)
-        for s, w in zip(runs, cols):
-            try:
-                line += fmt(get(s)).rjust(max(w, 14))
-            except (KeyError, TypeError):
-                line += "-".rjust(max(w, 14))
-        print(line)
+        print(name.ljust(width) + "".join(cell(get, s).rjust(w) for s, w in zip(runs, cols)))
     print("\nresults in: " + ", ".join(f"{d}/" for d in dirs))
 
 
