@@ -111,6 +111,16 @@ struct Component {
   std::string jwt_secret; // auth instances: overrides the model's secret when non-empty
 };
 
+// Two components bind one socket when they listen on one port of one machine (the platform host they are
+// placed on). The address's host part ("localhost") names an interface of that machine, not the machine, and
+// the seed's processes listen on every interface: localhost:3005 on node-0 and on node-5 do not clash.
+inline bool same_socket(const Component& a, const Component& b)
+{
+  if (a.address.empty() || b.address.empty() || a.host != b.host)
+    return false;
+  return a.address.substr(a.address.rfind(':') + 1) == b.address.substr(b.address.rfind(':') + 1);
+}
+
 struct Deployment {
   int instances[SERVICE_TYPE_COUNT] = {3, 3, 3};
   std::vector<Component> components; // registry, instances (auth 1..N, data, compute), balancer, detector, client

@@ -2,8 +2,9 @@
 
 #include "parse/deployment_parser.hpp"
 
+#include <algorithm>
 #include <cctype>
-#include <map>
+#include <vector>
 
 namespace svcsim
 {
@@ -85,19 +86,27 @@ void read_addresses(Checker& checker, const json& dep, Deployment& d)
 // SPEC §1: a second bind of an address fails at start, as on the real machine. Allowed, but worth a warning.
 void warn_address_clashes(Checker& checker, const Deployment& d)
 {
-  std::map<std::string, std::vector<const Component*>> by_address;
-  for (const auto& c : d.components)
-    if (!c.address.empty())
-      by_address[c.address].push_back(&c);
-  for (const auto& [address, holders] : by_address) {
+  // Groups of components that bind one socket (same_socket), in deployment order.
+  std::vector<std::vector<const Component*>> groups;
+  for (const auto& c : d.components) {
+    if (c.address.empty())
+      continue;
+    auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& grp) { return same_socket(*grp[0], c); });
+    if (g == groups.end())
+      groups.push_back({&c});
+    else
+      g->push_back(&c);
+  }
+  for (const auto& holders : groups) {
     if (holders.size() < 2)
       continue;
     std::string names;
     for (size_t i = 0; i < holders.size(); ++i)
       names += (i == 0 ? "" : i + 1 == holders.size() ? " and " : ", ") + holders[i]->name;
-    checker.warning(DEPLOYMENT, "address " + address + " is bound by " + names + ": the " +
-                                    (holders.size() == 2 ? "one" : "ones") + " started later fail" +
-                                    (holders.size() == 2 ? "s" : "") + " to start (EADDRINUSE)");
+    checker.warning(DEPLOYMENT, "address " + holders[0]->address + " is bound by " + names + " on host " +
+                                    holders[0]->host + ": the " + (holders.size() == 2 ? "one" : "ones") +
+                                    " started later fail" + (holders.size() == 2 ? "s" : "") +
+                                    " to start (EADDRINUSE)");
   }
 }
 

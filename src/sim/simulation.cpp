@@ -56,9 +56,9 @@ void Simulation::start_process(int id)
   Process& p = world_->proc(id);
   const std::string& addr = p.component->address;
   if (!addr.empty()) {
-    // A second bind of an address fails at start (EADDRINUSE), as on the real machine (SPEC §1).
+    // A second bind of a port on one machine fails at start (EADDRINUSE), as on the real machine (SPEC §1).
     for (auto& other : world_->processes())
-      if (&other != &p && other.component->address == addr &&
+      if (&other != &p && same_socket(*other.component, *p.component) &&
           (other.state == ProcState::RUNNING || other.state == ProcState::HUNG)) {
         p.state = ProcState::DEAD;
         out_->recorder.event(sg4::Engine::get_clock(), id, "process.bind_failed", id,

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """More failover scenarios (issue 3), each with its expected seconds derived from SPEC §1's timers and the
 seed start script (see test_failover.py for the shared timeline), plus the invariants on every fault run."""
-from harness import check, check_eq, check_near, events, finish, query, run
+from harness import check, check_eq, check_near, events, finish, query, run, svcsim
 
 MS = 0.001
 
@@ -113,5 +113,17 @@ check(not s["components"]["fault-detector"]["started"], "literal: the fault dete
 served = [s["by_instance"][f"auth-service-{k}"]["served"] for k in range(1, 11)]
 check_eq(served, [167, 167, 167, 167, 0, 167, 167, 166, 166, 166], "literal: the traffic split")
 check_eq(len(events(d, "process.bind_failed")), 2, "literal: two bind failures in the event log")
+
+# The same script with one machine per process (platforms/lan.xml, "spread"): every port is bound once per
+# machine, so nothing clashes: no warning, no bind failure, all ten auth instances share 1500 requests evenly.
+spread = ["--set", '/platform="../platforms/lan.xml"', "--set", '/deployment/placement="spread"']
+v = svcsim("validate", "scenarios/seed-10-instances-literal.json", *spread)
+check_eq([ln for ln in v.stderr.splitlines() if "EADDRINUSE" in ln], [],
+         "literal, spread over machines: validate warns about no clash")
+d, s = run("scenarios/seed-10-instances-literal.json", "literal-spread", *spread)
+check_eq(events(d, "process.bind_failed"), [], "literal, spread over machines: no bind failure")
+check(s["components"]["fault-detector"]["started"], "literal, spread over machines: the detector starts")
+served = [s["by_instance"][f"auth-service-{k}"]["served"] for k in range(1, 11)]
+check_eq(served, [150] * 10, "literal, spread over machines: 150 requests per auth instance")
 
 finish()

@@ -149,10 +149,11 @@ TEST_CASE("the seed script's addresses with 10 instances warn about the two clas
       load_scenario(repo("scenarios/seed-10-instances.json"), options({"/deployment/addresses_preset=seed-script"}));
   REQUIRE(r.warnings.size() == 2);
   CHECK(r.warnings[0].pointer == "/deployment");
-  CHECK(r.warnings[0].message == "address localhost:3004 is bound by auth-service-4 and fault-detector: the one "
-                                 "started later fails to start (EADDRINUSE)");
-  CHECK(r.warnings[1].message == "address localhost:3005 is bound by service-registry and auth-service-5: the one "
-                                 "started later fails to start (EADDRINUSE)");
+  // In deployment order: the registry (3005) comes first, then auth-service-4 (3004).
+  CHECK(r.warnings[0].message == "address localhost:3005 is bound by service-registry and auth-service-5 on host "
+                                 "localhost: the one started later fails to start (EADDRINUSE)");
+  CHECK(r.warnings[1].message == "address localhost:3004 is bound by auth-service-4 and fault-detector on host "
+                                 "localhost: the one started later fails to start (EADDRINUSE)");
   const auto* lb = &r.scenario.deployment.components[31];
   CHECK(lb->name == "load-balancer");
   CHECK(lb->address == "localhost:3000");
@@ -164,6 +165,30 @@ TEST_CASE("the seed script's addresses with 10 instances warn about the two clas
   LoadResult three =
       load_scenario(repo("scenarios/seed-3-instances.json"), options({"/deployment/addresses_preset=seed-script"}));
   CHECK(three.warnings.empty());
+}
+
+TEST_CASE("one port on two machines is no clash; two ports on one machine neither")
+{
+  // lan.xml's hosts, one per component ("spread"): the seed script's ports are each bound once per machine.
+  LoadResult spread = load_scenario(repo("scenarios/seed-10-instances.json"),
+                                    options({"/deployment/addresses_preset=seed-script",
+                                             "/platform=\"../platforms/lan.xml\"", "/deployment/placement=\"spread\""}));
+  CHECK(spread.warnings.empty());
+  Component a{"a", ComponentKind::INSTANCE};
+  a.host = "node-1";
+  a.address = "localhost:3001";
+  Component b = a;
+  b.name = "b";
+  CHECK(same_socket(a, b));
+  b.address = "10.0.0.1:3001"; // another interface of the same machine: Node listens on all of them
+  CHECK(same_socket(a, b));
+  b.host = "node-2";
+  CHECK_FALSE(same_socket(a, b));
+  b.host = "node-1";
+  b.address = "localhost:3002";
+  CHECK_FALSE(same_socket(a, b));
+  b.address = "";
+  CHECK_FALSE(same_socket(a, b));
 }
 
 TEST_CASE("explicit addresses, jwt secrets and start times fill the components")
