@@ -1,16 +1,17 @@
 #include "scenario.hpp"
 
-namespace svcsim {
+namespace svcsim
+{
 
 const char* service_type_name(ServiceType t)
 {
   switch (t) {
-    case ServiceType::AUTH:
-      return "auth";
-    case ServiceType::DATA:
-      return "data";
-    case ServiceType::COMPUTE:
-      return "compute";
+  case ServiceType::AUTH:
+    return "auth";
+  case ServiceType::DATA:
+    return "data";
+  case ServiceType::COMPUTE:
+    return "compute";
   }
   return "?";
 }
@@ -29,15 +30,24 @@ std::optional<ServiceType> service_type_from_name(const std::string& name)
 const char* fault_kind_name(FaultKind k)
 {
   switch (k) {
-    case FaultKind::CRASH: return "crash";
-    case FaultKind::HANG: return "hang";
-    case FaultKind::RESTART: return "restart";
-    case FaultKind::HOST_DOWN: return "host_down";
-    case FaultKind::LINK_DOWN: return "link_down";
-    case FaultKind::PARTITION: return "partition";
-    case FaultKind::SLOW: return "slow";
-    case FaultKind::ERROR_RATE: return "error_rate";
-    case FaultKind::REGISTRY_OUTAGE: return "registry_outage";
+  case FaultKind::CRASH:
+    return "crash";
+  case FaultKind::HANG:
+    return "hang";
+  case FaultKind::RESTART:
+    return "restart";
+  case FaultKind::HOST_DOWN:
+    return "host_down";
+  case FaultKind::LINK_DOWN:
+    return "link_down";
+  case FaultKind::PARTITION:
+    return "partition";
+  case FaultKind::SLOW:
+    return "slow";
+  case FaultKind::ERROR_RATE:
+    return "error_rate";
+  case FaultKind::REGISTRY_OUTAGE:
+    return "registry_outage";
   }
   return "?";
 }

@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-namespace svcsim {
+namespace svcsim
+{
 
 enum class ServiceType { AUTH = 0, DATA = 1, COMPUTE = 2 };
 constexpr int SERVICE_TYPE_COUNT = 3;
@@ -129,44 +130,42 @@ struct Deployment {
 enum class Arrivals { FIXED, POISSON };
 
 struct WorkloadPhase {
-  std::string endpoint;           // path sent to the balancer, may hold "{i}" (request index) templates
+  std::string endpoint; // path sent to the balancer, may hold "{i}" (request index) templates
   std::string method = "GET";
-  std::string body;               // JSON text template ("{i}" = request index within the phase); empty = none
+  std::string body; // JSON text template ("{i}" = request index within the phase); empty = none
   double rps = 10;
-  double start_s = 20;            // absolute simulated time of the first send
+  double start_s = 20; // absolute simulated time of the first send
   double duration_s = 30;
   Arrivals arrivals = Arrivals::FIXED;
-  std::optional<uint64_t> count;  // if set: exactly this many requests (overrides duration_s for the count)
-  bool use_token = false;         // send "Authorization: Bearer <token of user i>" (flows)
+  std::optional<uint64_t> count; // if set: exactly this many requests (overrides duration_s for the count)
+  bool use_token = false;        // send "Authorization: Bearer <token of user i>" (flows)
 };
 
-enum class FaultKind {
-  CRASH, HANG, RESTART, HOST_DOWN, LINK_DOWN, PARTITION, SLOW, ERROR_RATE, REGISTRY_OUTAGE
-};
+enum class FaultKind { CRASH, HANG, RESTART, HOST_DOWN, LINK_DOWN, PARTITION, SLOW, ERROR_RATE, REGISTRY_OUTAGE };
 const char* fault_kind_name(FaultKind k);
 
 struct Fault {
   FaultKind kind;
-  std::string target;              // component name (or host / link name for HOST_DOWN / LINK_DOWN)
-  std::vector<std::string> peers;  // PARTITION: the components the target is cut from
+  std::string target;             // component name (or host / link name for HOST_DOWN / LINK_DOWN)
+  std::vector<std::string> peers; // PARTITION: the components the target is cut from
   double at_s = 0;
-  std::optional<double> until_s;   // end of a hang, host/link down, partition, slowness, error rate, outage
-  double factor = 1;               // SLOW: work delay multiplier
-  double error_share = 0;          // ERROR_RATE: share of answers that are 500
+  std::optional<double> until_s; // end of a hang, host/link down, partition, slowness, error rate, outage
+  double factor = 1;             // SLOW: work delay multiplier
+  double error_share = 0;        // ERROR_RATE: share of answers that are 500
 };
 
 struct Scenario {
   std::string name;
-  std::string file;            // the scenario file as given
-  std::string platform_file;   // resolved path
+  std::string file;          // the scenario file as given
+  std::string platform_file; // resolved path
   uint64_t seed = 1;
   std::optional<double> end_s; // simulated end; default: last workload end + client timeout
   Model model;
   Deployment deployment;
   std::vector<WorkloadPhase> workloads;
   std::vector<Fault> faults;
-  std::string system_db_path;  // empty: <out>/system.sqlite
-  std::string resolved_json;   // the merged, resolved scenario (recorded in results.sqlite)
+  std::string system_db_path; // empty: <out>/system.sqlite
+  std::string resolved_json;  // the merged, resolved scenario (recorded in results.sqlite)
 };
 
 } // namespace svcsim

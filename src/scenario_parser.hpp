@@ -9,13 +9,14 @@
 #include <string>
 #include <vector>
 
-namespace svcsim {
+namespace svcsim
+{
 
 struct LoadOptions {
-  std::vector<std::string> sets;   // "POINTER=VALUE" (VALUE parsed as JSON, else taken as a string)
-  std::string models_dir;          // where "model": "seed" is looked up; empty = $SVCSIM_MODELS, else search
-                                   // <exe dir>/../models, <scenario dir>/../models, ./models
-  std::optional<uint64_t> seed;    // --seed overrides the file's seed
+  std::vector<std::string> sets; // "POINTER=VALUE" (VALUE parsed as JSON, else taken as a string)
+  std::string models_dir;        // where "model": "seed" is looked up; empty = $SVCSIM_MODELS, else search
+                                 // <exe dir>/../models, <scenario dir>/../models, ./models
+  std::optional<uint64_t> seed;  // --seed overrides the file's seed
 };
 
 struct LoadResult {

@@ -6,7 +6,8 @@
 
 #include <cmath>
 
-namespace svcsim {
+namespace svcsim
+{
 
 // Request templates: "{i}" is the request's index in its phase (0-based), "{n}" the same counted from 1.
 static std::string replace_all(const std::string& text, const std::string& key, const std::string& value)
@@ -90,7 +91,8 @@ void Client::send_next(uint32_t k)
       d->authorization = "Bearer " + tokens_[i];
     data = std::move(d);
   }
-  send(world_.balancer_id(), id, ApiRequest{id, p.endpoint, post, std::move(data)}, world_.scenario().model.messages.request_bytes);
+  send(world_.balancer_id(), id, ApiRequest{id, p.endpoint, post, std::move(data)},
+       world_.scenario().model.messages.request_bytes);
   after(timeout_s_, TIMEOUT, id);
 
   // Next arrival of this phase.
@@ -162,20 +164,20 @@ void Client::on_message(Message& m)
 void Client::on_timer(uint32_t kind, uint64_t arg)
 {
   switch (kind) {
-    case SEND:
-      send_next(static_cast<uint32_t>(arg));
-      break;
-    case TIMEOUT:
-      finish(arg, 0, Outcome::TIMEOUT, -1);
-      break;
-    case TIMER_REFUSED:
-      finish(arg, 0, Outcome::CONN_ERROR, -1);
-      break;
-    case END:
-      end_reached_ = true;
-      break;
-    default:
-      break;
+  case SEND:
+    send_next(static_cast<uint32_t>(arg));
+    break;
+  case TIMEOUT:
+    finish(arg, 0, Outcome::TIMEOUT, -1);
+    break;
+  case TIMER_REFUSED:
+    finish(arg, 0, Outcome::CONN_ERROR, -1);
+    break;
+  case END:
+    end_reached_ = true;
+    break;
+  default:
+    break;
   }
 }
 

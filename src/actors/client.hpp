@@ -11,9 +11,11 @@
 #include <memory>
 #include <unordered_map>
 
-namespace svcsim {
+namespace svcsim
+{
 
-class Client : public EventLoop {
+class Client : public EventLoop
+{
 public:
   Client(World& world, int self);
 
@@ -27,11 +29,11 @@ private:
   enum TimerKind : uint32_t { SEND, TIMEOUT, END };
   struct Phase {
     const WorkloadPhase* spec;
-    uint32_t endpoint;      // World endpoint index (of the template path)
-    bool templated;         // path or body holds "{i}", or a token is sent: each request has its own data
-    bool collects_tokens;   // answers carry tokens to keep for later phases
+    uint32_t endpoint;    // World endpoint index (of the template path)
+    bool templated;       // path or body holds "{i}", or a token is sent: each request has its own data
+    bool collects_tokens; // answers carry tokens to keep for later phases
     uint64_t sent = 0;
-    uint64_t total;         // fixed arrivals: how many; Poisson: until the phase's end time
+    uint64_t total; // fixed arrivals: how many; Poisson: until the phase's end time
     double next_at;
     std::unique_ptr<RandomStream> arrivals;
     bool done = false;
@@ -40,7 +42,7 @@ private:
   void finish(uint64_t request, int status, Outcome outcome, int instance);
 
   std::vector<Phase> phases_;
-  std::vector<std::string> tokens_; // by request index within a phase (flows)
+  std::vector<std::string> tokens_;                    // by request index within a phase (flows)
   std::unordered_map<uint64_t, uint64_t> token_index_; // request id → index within its phase (token phases)
   uint64_t phases_open_ = 0;
   double end_s_ = 0;

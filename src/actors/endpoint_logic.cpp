@@ -7,7 +7,8 @@
 #include "sim/messages.hpp"
 #include "sim/shared_services.hpp"
 
-namespace svcsim {
+namespace svcsim
+{
 
 // One step of /api/compute/direct (an addition, a trial division): a few machine instructions in V8.
 constexpr double COMPUTE_STEP_FLOPS = 100;

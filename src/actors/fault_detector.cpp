@@ -2,7 +2,8 @@
 
 #include "metrics/recorder.hpp"
 
-namespace svcsim {
+namespace svcsim
+{
 
 FaultDetector::FaultDetector(World& world, int self)
     : EventLoop(world, self), params_(world.scenario().model.fault_detector), model_(world.scenario().model)
@@ -62,19 +63,19 @@ void FaultDetector::check_result(uint64_t conn, bool success)
   if (success && now() - c.started > params_.slow_response_s)
     rec.event(now(), self_, "alert.SLOW_RESPONSE", c.target);
   switch (status_[c.target].record(success, params_.failure_threshold)) {
-    case DetectorStatus::Transition::NONE:
-      break;
-    case DetectorStatus::Transition::BECAME_HEALTHY:
-      rec.event(now(), self_, "detector.healthy", c.target);
-      break;
-    case DetectorStatus::Transition::RECOVERED:
-      rec.event(now(), self_, "detector.healthy", c.target);
-      rec.event(now(), self_, "alert.SERVICE_RECOVERED", c.target);
-      break;
-    case DetectorStatus::Transition::WENT_DOWN:
-      rec.event(now(), self_, "detector.unhealthy", c.target);
-      rec.event(now(), self_, "alert.SERVICE_DOWN", c.target);
-      break;
+  case DetectorStatus::Transition::NONE:
+    break;
+  case DetectorStatus::Transition::BECAME_HEALTHY:
+    rec.event(now(), self_, "detector.healthy", c.target);
+    break;
+  case DetectorStatus::Transition::RECOVERED:
+    rec.event(now(), self_, "detector.healthy", c.target);
+    rec.event(now(), self_, "alert.SERVICE_RECOVERED", c.target);
+    break;
+  case DetectorStatus::Transition::WENT_DOWN:
+    rec.event(now(), self_, "detector.unhealthy", c.target);
+    rec.event(now(), self_, "alert.SERVICE_DOWN", c.target);
+    break;
   }
 }
 
@@ -100,7 +101,8 @@ void FaultDetector::on_message(Message& m)
           send_later(0, m.from, m.conn, Reply{404}, model_.messages.control_bytes);
         } else if constexpr (std::is_same_v<T, RegisterRequest> || std::is_same_v<T, HeartbeatRequest> ||
                              std::is_same_v<T, DeregisterRequest> || std::is_same_v<T, ListRequest>) {
-          world_.recorder().event(now(), self_, "protocol.unexpected", m.from, "fault-detector: unexpected registry call");
+          world_.recorder().event(now(), self_, "protocol.unexpected", m.from,
+                                  "fault-detector: unexpected registry call");
         } else {
           static_assert(ALWAYS_FALSE<T>, "fault detector: unhandled message");
         }
@@ -111,30 +113,30 @@ void FaultDetector::on_message(Message& m)
 void FaultDetector::on_timer(uint32_t kind, uint64_t arg)
 {
   switch (kind) {
-    case CYCLE:
-      start_cycle();
-      next_cycle_ = next_tick(next_cycle_, params_.check_interval_s);
-      at(next_cycle_, CYCLE, 0);
-      break;
-    case LIST_TIMEOUT:
-      if (arg == list_conn_) {
-        list_conn_ = 0;
-        run_checks();
-      }
-      break;
-    case CHECK_TIMEOUT:
+  case CYCLE:
+    start_cycle();
+    next_cycle_ = next_tick(next_cycle_, params_.check_interval_s);
+    at(next_cycle_, CYCLE, 0);
+    break;
+  case LIST_TIMEOUT:
+    if (arg == list_conn_) {
+      list_conn_ = 0;
+      run_checks();
+    }
+    break;
+  case CHECK_TIMEOUT:
+    check_result(arg, false);
+    break;
+  case TIMER_REFUSED:
+    if (arg == list_conn_) {
+      list_conn_ = 0;
+      run_checks();
+    } else {
       check_result(arg, false);
-      break;
-    case TIMER_REFUSED:
-      if (arg == list_conn_) {
-        list_conn_ = 0;
-        run_checks();
-      } else {
-        check_result(arg, false);
-      }
-      break;
-    default:
-      break;
+    }
+    break;
+  default:
+    break;
   }
 }
 

@@ -10,9 +10,11 @@
 #include <map>
 #include <unordered_map>
 
-namespace svcsim {
+namespace svcsim
+{
 
-class FaultDetector : public EventLoop {
+class FaultDetector : public EventLoop
+{
 public:
   FaultDetector(World& world, int self);
   void reset() override;
@@ -34,10 +36,10 @@ private:
 
   const FaultDetectorParams& params_;
   const Model& model_;
-  std::vector<int> targets_;                      // balancer first, then the registry's list in order
-  std::map<int, DetectorStatus> status_;          // ordered: deterministic iteration
-  std::unordered_map<uint64_t, Check> checks_;    // outstanding checks by conn
-  std::vector<char> checking_;                    // by component id: a check is outstanding
+  std::vector<int> targets_;                   // balancer first, then the registry's list in order
+  std::map<int, DetectorStatus> status_;       // ordered: deterministic iteration
+  std::unordered_map<uint64_t, Check> checks_; // outstanding checks by conn
+  std::vector<char> checking_;                 // by component id: a check is outstanding
   uint64_t next_conn_ = 1;
   uint64_t list_conn_ = 0;
   double next_cycle_ = 0;

@@ -4,7 +4,8 @@
 #include "metrics/recorder.hpp"
 #include "sim/simulation.hpp"
 
-namespace svcsim {
+namespace svcsim
+{
 
 FaultInjector::FaultInjector(World& world, int self, Simulation& sim) : EventLoop(world, self), sim_(sim) {}
 
@@ -27,17 +28,17 @@ void FaultInjector::on_timer(uint32_t kind, uint64_t arg)
 {
   const Scenario& sc = world_.scenario();
   switch (kind) {
-    case START_PROCESS:
-      sim_.start_process(static_cast<int>(arg));
-      break;
-    case FAULT_BEGIN:
-      begin(sc.faults[arg]);
-      break;
-    case FAULT_END:
-      end(sc.faults[arg]);
-      break;
-    default:
-      break;
+  case START_PROCESS:
+    sim_.start_process(static_cast<int>(arg));
+    break;
+  case FAULT_BEGIN:
+    begin(sc.faults[arg]);
+    break;
+  case FAULT_END:
+    end(sc.faults[arg]);
+    break;
+  default:
+    break;
   }
 }
 
@@ -47,34 +48,34 @@ void FaultInjector::begin(const Fault& f)
   int target = world_.find_component(f.target);
   rec.event(now(), self_, std::string("fault.") + fault_kind_name(f.kind), target, f.target);
   switch (f.kind) {
-    case FaultKind::CRASH:
-    case FaultKind::REGISTRY_OUTAGE:
-      sim_.crash_process(target);
-      break;
-    case FaultKind::HANG:
-      sim_.hang_process(target, true);
-      break;
-    case FaultKind::RESTART:
-      sim_.restart_process(target);
-      break;
-    case FaultKind::HOST_DOWN:
-      sim_.set_host(f.target, false);
-      break;
-    case FaultKind::LINK_DOWN:
-      world_.set_link_down(f.target, true);
-      break;
-    case FaultKind::PARTITION:
-      for (const auto& peer : f.peers)
-        world_.set_partition(target, world_.find_component(peer), true);
-      break;
-    case FaultKind::SLOW:
-      if (auto* inst = sim_.instance(target))
-        inst->set_slow_factor(f.factor);
-      break;
-    case FaultKind::ERROR_RATE:
-      if (auto* inst = sim_.instance(target))
-        inst->set_error_share(f.error_share);
-      break;
+  case FaultKind::CRASH:
+  case FaultKind::REGISTRY_OUTAGE:
+    sim_.crash_process(target);
+    break;
+  case FaultKind::HANG:
+    sim_.hang_process(target, true);
+    break;
+  case FaultKind::RESTART:
+    sim_.restart_process(target);
+    break;
+  case FaultKind::HOST_DOWN:
+    sim_.set_host(f.target, false);
+    break;
+  case FaultKind::LINK_DOWN:
+    world_.set_link_down(f.target, true);
+    break;
+  case FaultKind::PARTITION:
+    for (const auto& peer : f.peers)
+      world_.set_partition(target, world_.find_component(peer), true);
+    break;
+  case FaultKind::SLOW:
+    if (auto* inst = sim_.instance(target))
+      inst->set_slow_factor(f.factor);
+    break;
+  case FaultKind::ERROR_RATE:
+    if (auto* inst = sim_.instance(target))
+      inst->set_error_share(f.error_share);
+    break;
   }
 }
 
@@ -84,33 +85,33 @@ void FaultInjector::end(const Fault& f)
   int target = world_.find_component(f.target);
   rec.event(now(), self_, std::string("fault.") + fault_kind_name(f.kind) + "_end", target, f.target);
   switch (f.kind) {
-    case FaultKind::CRASH:
-    case FaultKind::REGISTRY_OUTAGE:
-      sim_.restart_process(target);
-      break;
-    case FaultKind::HANG:
-      sim_.hang_process(target, false);
-      break;
-    case FaultKind::RESTART:
-      break;
-    case FaultKind::HOST_DOWN:
-      sim_.set_host(f.target, true);
-      break;
-    case FaultKind::LINK_DOWN:
-      world_.set_link_down(f.target, false);
-      break;
-    case FaultKind::PARTITION:
-      for (const auto& peer : f.peers)
-        world_.set_partition(target, world_.find_component(peer), false);
-      break;
-    case FaultKind::SLOW:
-      if (auto* inst = sim_.instance(target))
-        inst->set_slow_factor(1);
-      break;
-    case FaultKind::ERROR_RATE:
-      if (auto* inst = sim_.instance(target))
-        inst->set_error_share(0);
-      break;
+  case FaultKind::CRASH:
+  case FaultKind::REGISTRY_OUTAGE:
+    sim_.restart_process(target);
+    break;
+  case FaultKind::HANG:
+    sim_.hang_process(target, false);
+    break;
+  case FaultKind::RESTART:
+    break;
+  case FaultKind::HOST_DOWN:
+    sim_.set_host(f.target, true);
+    break;
+  case FaultKind::LINK_DOWN:
+    world_.set_link_down(f.target, false);
+    break;
+  case FaultKind::PARTITION:
+    for (const auto& peer : f.peers)
+      world_.set_partition(target, world_.find_component(peer), false);
+    break;
+  case FaultKind::SLOW:
+    if (auto* inst = sim_.instance(target))
+      inst->set_slow_factor(1);
+    break;
+  case FaultKind::ERROR_RATE:
+    if (auto* inst = sim_.instance(target))
+      inst->set_error_share(0);
+    break;
   }
 }
 

@@ -5,11 +5,13 @@
 
 #include "sim/event_loop.hpp"
 
-namespace svcsim {
+namespace svcsim
+{
 
 class Simulation;
 
-class FaultInjector : public EventLoop {
+class FaultInjector : public EventLoop
+{
 public:
   FaultInjector(World& world, int self, Simulation& sim);
 

@@ -3,7 +3,8 @@
 #include "actors/status_pages.hpp"
 #include "metrics/recorder.hpp"
 
-namespace svcsim {
+namespace svcsim
+{
 
 LoadBalancer::LoadBalancer(World& world, int self)
     : EventLoop(world, self), params_(world.scenario().model.load_balancer), model_(world.scenario().model)
@@ -212,8 +213,8 @@ void LoadBalancer::answer_locally(const Message& m, const ApiRequest& req)
   }
   StatusCounters counters{total_, success_, failed_};
   if (path == "/status" || path == "/api/metrics")
-    body = std::make_shared<const std::string>(
-        path == "/status" ? lb_status_page(world_, pools_, rr_, counters, now()) : lb_metrics_page(world_, counters, now()));
+    body = std::make_shared<const std::string>(path == "/status" ? lb_status_page(world_, pools_, rr_, counters, now())
+                                                                 : lb_metrics_page(world_, counters, now()));
   send_later(params_.response_overhead_ms / 1000.0, m.from, m.conn, Reply{200, -1, std::move(body)},
              model_.messages.response_bytes);
 }
@@ -281,11 +282,11 @@ void LoadBalancer::on_message(Message& m)
             attempt_failed(static_cast<uint32_t>(p - proxies_.data()), static_cast<int>(AttemptOutcome::RESET), 0);
           }
         } else if constexpr (std::is_same_v<T, HealthRequest>) {
-          send_later(params_.response_overhead_ms / 1000.0, m.from, m.conn, Reply{200},
-                     model_.messages.control_bytes);
+          send_later(params_.response_overhead_ms / 1000.0, m.from, m.conn, Reply{200}, model_.messages.control_bytes);
         } else if constexpr (std::is_same_v<T, RegisterRequest> || std::is_same_v<T, HeartbeatRequest> ||
                              std::is_same_v<T, DeregisterRequest> || std::is_same_v<T, ListRequest>) {
-          world_.recorder().event(now(), self_, "protocol.unexpected", m.from, "load-balancer: unexpected registry call");
+          world_.recorder().event(now(), self_, "protocol.unexpected", m.from,
+                                  "load-balancer: unexpected registry call");
         } else {
           static_assert(ALWAYS_FALSE<T>, "load balancer: unhandled message");
         }
@@ -296,47 +297,47 @@ void LoadBalancer::on_message(Message& m)
 void LoadBalancer::on_timer(uint32_t kind, uint64_t arg)
 {
   switch (kind) {
-    case FORWARD:
-      if (Proxy* p = from_conn(arg))
-        try_attempt(static_cast<uint32_t>(p - proxies_.data()));
-      break;
-    case ATTEMPT_TIMEOUT:
-      if (Proxy* p = from_conn(arg))
-        attempt_failed(static_cast<uint32_t>(p - proxies_.data()), static_cast<int>(AttemptOutcome::TIMEOUT), 0);
-      break;
-    case TIMER_REFUSED:
-      if (arg & CONTROL_BIT) {
-        if (arg == discovery_conn_) {
-          discovery_conn_ = 0;
-          world_.recorder().event(now(), self_, "lb.discovery_failed", world_.registry_id(), "refused");
-        } else {
-          health_result(arg, false);
-        }
-      } else if (Proxy* p = from_conn(arg)) {
-        attempt_failed(static_cast<uint32_t>(p - proxies_.data()), static_cast<int>(AttemptOutcome::REFUSED), 0);
-      }
-      break;
-    case DISCOVERY:
-      discover();
-      next_discovery_ = next_tick(next_discovery_, params_.discovery_interval_s);
-      at(next_discovery_, DISCOVERY, 0);
-      break;
-    case DISCOVERY_TIMEOUT:
+  case FORWARD:
+    if (Proxy* p = from_conn(arg))
+      try_attempt(static_cast<uint32_t>(p - proxies_.data()));
+    break;
+  case ATTEMPT_TIMEOUT:
+    if (Proxy* p = from_conn(arg))
+      attempt_failed(static_cast<uint32_t>(p - proxies_.data()), static_cast<int>(AttemptOutcome::TIMEOUT), 0);
+    break;
+  case TIMER_REFUSED:
+    if (arg & CONTROL_BIT) {
       if (arg == discovery_conn_) {
-        discovery_conn_ = 0; // the registry did not answer: the pools stay as they are
-        world_.recorder().event(now(), self_, "lb.discovery_failed", world_.registry_id(), "timeout");
+        discovery_conn_ = 0;
+        world_.recorder().event(now(), self_, "lb.discovery_failed", world_.registry_id(), "refused");
+      } else {
+        health_result(arg, false);
       }
-      break;
-    case HEALTH:
-      run_health_checks();
-      next_health_ = next_tick(next_health_, params_.health_check_interval_s);
-      at(next_health_, HEALTH, 0);
-      break;
-    case HEALTH_TIMEOUT:
-      health_result(arg, false);
-      break;
-    default:
-      break;
+    } else if (Proxy* p = from_conn(arg)) {
+      attempt_failed(static_cast<uint32_t>(p - proxies_.data()), static_cast<int>(AttemptOutcome::REFUSED), 0);
+    }
+    break;
+  case DISCOVERY:
+    discover();
+    next_discovery_ = next_tick(next_discovery_, params_.discovery_interval_s);
+    at(next_discovery_, DISCOVERY, 0);
+    break;
+  case DISCOVERY_TIMEOUT:
+    if (arg == discovery_conn_) {
+      discovery_conn_ = 0; // the registry did not answer: the pools stay as they are
+      world_.recorder().event(now(), self_, "lb.discovery_failed", world_.registry_id(), "timeout");
+    }
+    break;
+  case HEALTH:
+    run_health_checks();
+    next_health_ = next_tick(next_health_, params_.health_check_interval_s);
+    at(next_health_, HEALTH, 0);
+    break;
+  case HEALTH_TIMEOUT:
+    health_result(arg, false);
+    break;
+  default:
+    break;
   }
 }
 

@@ -9,9 +9,11 @@
 
 #include <unordered_map>
 
-namespace svcsim {
+namespace svcsim
+{
 
-class LoadBalancer : public EventLoop {
+class LoadBalancer : public EventLoop
+{
 public:
   LoadBalancer(World& world, int self);
   void reset() override;
@@ -43,7 +45,7 @@ private:
     std::shared_ptr<const RequestData> data;
     int tried[8] = {};
     int attempts = 0;
-    int instance = -1;   // the current attempt's target
+    int instance = -1; // the current attempt's target
     double attempt_start = 0;
     int last_5xx = 0;
   };
@@ -52,10 +54,7 @@ private:
     int type;
   };
 
-  uint64_t attempt_conn(uint32_t slot) const
-  {
-    return (static_cast<uint64_t>(proxies_[slot].generation) << 32) | slot;
-  }
+  uint64_t attempt_conn(uint32_t slot) const { return (static_cast<uint64_t>(proxies_[slot].generation) << 32) | slot; }
   Proxy* from_conn(uint64_t conn);
   void try_attempt(uint32_t slot);
   void attempt_failed(uint32_t slot, int outcome, int status);

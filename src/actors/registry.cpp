@@ -2,7 +2,8 @@
 
 #include "metrics/recorder.hpp"
 
-namespace svcsim {
+namespace svcsim
+{
 
 Registry::Registry(World& world, int self) : EventLoop(world, self), params_(world.scenario().model.registry) {}
 
@@ -34,18 +35,18 @@ void Registry::on_message(Message& m)
         } else if constexpr (std::is_same_v<T, HeartbeatRequest>) {
           rec.heartbeats++;
           switch (table_.heartbeat(who, now())) {
-            case ServiceTable::HeartbeatResult::OK:
-              answer(m, Reply{200});
-              break;
-            case ServiceTable::HeartbeatResult::RECOVERED:
-              rec.event(now(), self_, "registry.healthy", who);
-              answer(m, Reply{200});
-              break;
-            case ServiceTable::HeartbeatResult::UNKNOWN:
-              rec.unknown_heartbeats++;
-              rec.event(now(), self_, "registry.unknown_heartbeat", who);
-              answer(m, Reply{404});
-              break;
+          case ServiceTable::HeartbeatResult::OK:
+            answer(m, Reply{200});
+            break;
+          case ServiceTable::HeartbeatResult::RECOVERED:
+            rec.event(now(), self_, "registry.healthy", who);
+            answer(m, Reply{200});
+            break;
+          case ServiceTable::HeartbeatResult::UNKNOWN:
+            rec.unknown_heartbeats++;
+            rec.event(now(), self_, "registry.unknown_heartbeat", who);
+            answer(m, Reply{404});
+            break;
           }
         } else if constexpr (std::is_same_v<T, DeregisterRequest>) {
           bool known = table_.deregister(who);

@@ -6,9 +6,11 @@
 #include "policy/service_table.hpp"
 #include "sim/event_loop.hpp"
 
-namespace svcsim {
+namespace svcsim
+{
 
-class Registry : public EventLoop {
+class Registry : public EventLoop
+{
 public:
   Registry(World& world, int self);
   void reset() override { table_.clear(); }

@@ -3,16 +3,15 @@
 #include "metrics/recorder.hpp"
 #include "sim/shared_services.hpp"
 
-namespace svcsim {
+namespace svcsim
+{
 
 ServiceInstance::ServiceInstance(World& world, int self, SharedServices& shared)
-    : EventLoop(world, self)
-    , shared_(shared)
-    , model_(world.scenario().model.services[static_cast<int>(world.proc(self).component->type)])
-    , global_(world.scenario().model)
-    , jitter_(world.scenario().seed, "jitter/" + world.proc(self).component->name)
-    , errors_(world.scenario().seed, "errors/" + world.proc(self).component->name)
-    , salts_(world.scenario().seed, "salts/" + world.proc(self).component->name)
+    : EventLoop(world, self), shared_(shared),
+      model_(world.scenario().model.services[static_cast<int>(world.proc(self).component->type)]),
+      global_(world.scenario().model), jitter_(world.scenario().seed, "jitter/" + world.proc(self).component->name),
+      errors_(world.scenario().seed, "errors/" + world.proc(self).component->name),
+      salts_(world.scenario().seed, "salts/" + world.proc(self).component->name)
 {
 }
 
@@ -39,8 +38,8 @@ void ServiceInstance::call_registry(Body&& body)
 {
   registry_call_is_heartbeat_ = std::holds_alternative<HeartbeatRequest>(body);
   registry_conn_ = next_conn_++;
-  world_.recorder().event(now(), self_, registry_call_is_heartbeat_ ? "instance.heartbeat_sent" : "instance.register_sent",
-                          self_);
+  world_.recorder().event(now(), self_,
+                          registry_call_is_heartbeat_ ? "instance.heartbeat_sent" : "instance.register_sent", self_);
   send(world_.registry_id(), registry_conn_, std::move(body), global_.messages.control_bytes);
   after(global_.registry.call_timeout_s, CALL_TIMEOUT, registry_conn_);
 }
@@ -156,7 +155,8 @@ void ServiceInstance::on_message(Message& m)
         } else if constexpr (std::is_same_v<T, RegisterRequest> || std::is_same_v<T, HeartbeatRequest> ||
                              std::is_same_v<T, DeregisterRequest> || std::is_same_v<T, ListRequest> ||
                              std::is_same_v<T, ListReply>) {
-          world_.recorder().event(now(), self_, "protocol.unexpected", m.from, name() + ": unexpected registry message");
+          world_.recorder().event(now(), self_, "protocol.unexpected", m.from,
+                                  name() + ": unexpected registry message");
         } else {
           static_assert(ALWAYS_FALSE<T>, "service instance: unhandled message");
         }
@@ -240,32 +240,32 @@ void ServiceInstance::reply(uint32_t slot)
 void ServiceInstance::on_timer(uint32_t kind, uint64_t arg)
 {
   switch (kind) {
-    case HEARTBEAT:
-      // A registration that failed is retried at the next heartbeat tick (SPEC §1).
-      if (registry_conn_ == 0)
-        call_registry(registered_ ? Body{HeartbeatRequest{}} : Body{RegisterRequest{}});
-      next_heartbeat_ = next_tick(next_heartbeat_, global_.registry.heartbeat_interval_s);
-      at(next_heartbeat_, HEARTBEAT, 0);
-      break;
-    case CALL_TIMEOUT:
-    case TIMER_REFUSED:
-      if (arg == registry_conn_) {
-        registry_conn_ = 0;
-        if (!registry_call_is_heartbeat_)
-          world_.recorder().event(now(), self_, "instance.register_failed", self_,
-                                  kind == CALL_TIMEOUT ? "timeout" : "refused");
-      }
-      break;
-    case HANDLE:
-      if (Inflight* r = from_token(arg))
-        handle(static_cast<uint32_t>(r - inflight_.data()));
-      break;
-    case REPLY:
-      if (Inflight* r = from_token(arg))
-        reply(static_cast<uint32_t>(r - inflight_.data()));
-      break;
-    default:
-      break;
+  case HEARTBEAT:
+    // A registration that failed is retried at the next heartbeat tick (SPEC §1).
+    if (registry_conn_ == 0)
+      call_registry(registered_ ? Body{HeartbeatRequest{}} : Body{RegisterRequest{}});
+    next_heartbeat_ = next_tick(next_heartbeat_, global_.registry.heartbeat_interval_s);
+    at(next_heartbeat_, HEARTBEAT, 0);
+    break;
+  case CALL_TIMEOUT:
+  case TIMER_REFUSED:
+    if (arg == registry_conn_) {
+      registry_conn_ = 0;
+      if (!registry_call_is_heartbeat_)
+        world_.recorder().event(now(), self_, "instance.register_failed", self_,
+                                kind == CALL_TIMEOUT ? "timeout" : "refused");
+    }
+    break;
+  case HANDLE:
+    if (Inflight* r = from_token(arg))
+      handle(static_cast<uint32_t>(r - inflight_.data()));
+    break;
+  case REPLY:
+    if (Inflight* r = from_token(arg))
+      reply(static_cast<uint32_t>(r - inflight_.data()));
+    break;
+  default:
+    break;
   }
 }
 

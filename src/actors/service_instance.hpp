@@ -10,12 +10,14 @@
 #include <deque>
 #include <memory>
 
-namespace svcsim {
+namespace svcsim
+{
 
 class SystemDb;
 struct SharedServices;
 
-class ServiceInstance : public EventLoop {
+class ServiceInstance : public EventLoop
+{
 public:
   ServiceInstance(World& world, int self, SharedServices& shared);
   void reset() override;

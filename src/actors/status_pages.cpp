@@ -5,8 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-
-namespace svcsim {
+namespace svcsim
+{
 
 std::string lb_status_page(World& world, const std::vector<PoolEntry> (&pools)[SERVICE_TYPE_COUNT],
                            const RoundRobin (&rr)[SERVICE_TYPE_COUNT], const StatusCounters& counters, double now_s)
@@ -20,8 +20,10 @@ std::string lb_status_page(World& world, const std::vector<PoolEntry> (&pools)[S
     size_t healthy = 0;
     for (const auto& e : pools[t]) {
       const Component& c = *world.proc(e.instance).component;
-      list.push_back({{"name", c.name}, {"url", "http://" + (c.address.empty() ? c.host : c.address)},
-                      {"healthy", e.healthy}, {"consecutiveFailures", e.consecutive_failures}});
+      list.push_back({{"name", c.name},
+                      {"url", "http://" + (c.address.empty() ? c.host : c.address)},
+                      {"healthy", e.healthy},
+                      {"consecutiveFailures", e.consecutive_failures}});
       healthy += e.healthy ? 1 : 0;
     }
     services[type] = list;
@@ -42,12 +44,10 @@ std::string lb_status_page(World& world, const std::vector<PoolEntry> (&pools)[S
 std::string lb_metrics_page(World&, const StatusCounters& counters, double now_s)
 {
   double rps = now_s > 0 ? static_cast<double>(counters.total) / now_s : 0;
-  nlohmann::ordered_json page = {{"loadBalancer",
-                                  {{"total", counters.total},
-                                   {"success", counters.success},
-                                   {"failed", counters.failed},
-                                   {"rps", rps}}},
-                                 {"timestamp", iso_time(now_s)}};
+  nlohmann::ordered_json page = {
+      {"loadBalancer",
+       {{"total", counters.total}, {"success", counters.success}, {"failed", counters.failed}, {"rps", rps}}},
+      {"timestamp", iso_time(now_s)}};
   return page.dump();
 }
 

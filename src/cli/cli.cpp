@@ -12,7 +12,8 @@
 #include <map>
 #include <regex>
 
-namespace svcsim {
+namespace svcsim
+{
 
 static int validate_command(const std::vector<std::string>& files, const LoadOptions& load)
 {
@@ -74,7 +75,8 @@ static std::vector<std::string> engine_arg_errors(const std::vector<std::string>
   static const std::regex LOG(R"(^[A-Za-z0-9_]+\.(thres|threshold|fmt|app|appender|add|additivity)[:=]\S*$)");
   for (const auto& l : logs)
     if (!std::regex_match(l, LOG))
-      errors.push_back("--log=" + l + ": error: expected CATEGORY.thres:LEVEL (or .fmt, .app, .add), got \"" + l + "\"");
+      errors.push_back("--log=" + l + ": error: expected CATEGORY.thres:LEVEL (or .fmt, .app, .add), got \"" + l +
+                       "\"");
   return errors;
 }
 
@@ -103,7 +105,8 @@ int cli_main(int argc, char** argv)
   run_cmd->add_option("--cfg", cfgs, "SimGrid configuration K:V (e.g. --cfg=network/model:LV08)");
   run_cmd->add_option("--log", logs, "SimGrid log setting");
   run_cmd->add_flag("--quiet,-q", run.quiet, "No report and no progress on the terminal");
-  run_cmd->add_option("--format", run.format, "stdout: text report or json summary")->check(CLI::IsMember({"text", "json"}));
+  run_cmd->add_option("--format", run.format, "stdout: text report or json summary")
+      ->check(CLI::IsMember({"text", "json"}));
   run_cmd->add_option("--trace", run.trace_file, "Also write the run as Chrome trace-event JSON (Perfetto) to FILE");
   run_cmd->add_flag("--no-report", run.no_report, "Do not write report.html");
   run_cmd->add_option("--manifest", manifest, "Run one line of a sweep manifest (with --index)");

@@ -2,7 +2,8 @@
 // found a regression or a sweep had a failed run; 2 bad input or usage; 3 internal error.
 #pragma once
 
-namespace svcsim {
+namespace svcsim
+{
 
 constexpr int EXIT_OK = 0;
 constexpr int EXIT_REGRESSION = 1;

@@ -11,7 +11,8 @@
 #include <unistd.h>
 #include <vector>
 
-namespace svcsim {
+namespace svcsim
+{
 
 // SimGrid allows one Engine per process and keeps what it loaded: the platform is loaded in a child process,
 // which reports SimGrid's message (if any) through a pipe and exits.

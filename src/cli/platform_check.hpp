@@ -5,7 +5,8 @@
 #include <optional>
 #include <string>
 
-namespace svcsim {
+namespace svcsim
+{
 
 // SimGrid's error message when it cannot load the platform file; nothing when it can.
 std::optional<std::string> platform_load_error(const std::string& platform_file);

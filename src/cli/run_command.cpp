@@ -3,9 +3,9 @@
 #include "cli/text_report.hpp"
 #include "metrics/perf_clock.hpp"
 #include "metrics/summary.hpp"
-#include "sim/simulation.hpp"
 #include "report/report_html.hpp"
 #include "report/trace.hpp"
+#include "sim/simulation.hpp"
 #include "store/results_writer.hpp"
 #include "util/atomic_file.hpp"
 #include "util/git_rev.hpp"
@@ -19,7 +19,8 @@
 #include <iostream>
 #include <unistd.h>
 
-namespace svcsim {
+namespace svcsim
+{
 
 namespace fs = std::filesystem;
 
@@ -88,15 +89,16 @@ static void remove_stale_staging(const std::string& dir)
 static bool is_output_failure(const std::string& what)
 {
   for (const char* s : {"database or disk is full", "disk I/O error", "readonly database", "unable to open database",
-                        "No space left on device", "Disk quota exceeded", "Read-only file system",
-                        "Input/output error", "Permission denied", "cannot open"})
+                        "No space left on device", "Disk quota exceeded", "Read-only file system", "Input/output error",
+                        "Permission denied", "cannot open"})
     if (what.find(s) != std::string::npos)
       return true;
   return false;
 }
 
 // The staging directory, removed on every way out of run_scenario but a kill.
-class Staging {
+class Staging
+{
 public:
   explicit Staging(std::string path) : path_(std::move(path))
   {
@@ -143,7 +145,8 @@ void warn_default_secret(const Scenario& scenario)
   static const std::string DEFAULT_SECRET = "your-secret-key-change-in-production";
   bool uses_tokens = false; // only runs that issue or check tokens: the work endpoints never sign anything
   for (const auto& w : scenario.workloads)
-    uses_tokens = uses_tokens || (w.endpoint.rfind("/api/auth/", 0) == 0 && w.endpoint.find("-work") == std::string::npos);
+    uses_tokens =
+        uses_tokens || (w.endpoint.rfind("/api/auth/", 0) == 0 && w.endpoint.find("-work") == std::string::npos);
   if (!uses_tokens)
     return;
   for (const auto& c : scenario.deployment.components)
@@ -164,8 +167,8 @@ int run_scenario(const Scenario& scenario, const RunCommandOptions& options, con
   if (!options.trace_file.empty()) { // fail before the run, not after it
     fs::path parent = fs::absolute(options.trace_file).parent_path();
     if (!fs::is_directory(parent) || ::access(parent.c_str(), W_OK) != 0)
-      throw InputError(Diagnostic{options.trace_file, 0, 0, "", "--trace: the directory " + parent.string() +
-                                                                     " does not exist or is not writable"});
+      throw InputError(Diagnostic{options.trace_file, 0, 0, "",
+                                  "--trace: the directory " + parent.string() + " does not exist or is not writable"});
   }
   // Stage everything in a private directory; move into place at the end, summary.json last, so a run
   // killed at any moment leaves the previous complete results or a directory without summary.json.
@@ -222,10 +225,10 @@ int run_scenario(const Scenario& scenario, const RunCommandOptions& options, con
   } catch (const std::exception& e) {
     if (!is_output_failure(e.what()))
       throw;
-    throw InputError(Diagnostic{out_dir, 0, 0, "",
-                                std::string("cannot write the run's results: ") + e.what() +
-                                    (fs::exists(out_dir + "/summary.json") ? " (the previous run's files are unchanged)"
-                                                                           : "")});
+    throw InputError(
+        Diagnostic{out_dir, 0, 0, "",
+                   std::string("cannot write the run's results: ") + e.what() +
+                       (fs::exists(out_dir + "/summary.json") ? " (the previous run's files are unchanged)" : "")});
   }
 
   if (options.format == "json")

@@ -7,7 +7,8 @@
 #include <string>
 #include <vector>
 
-namespace svcsim {
+namespace svcsim
+{
 
 struct RunCommandOptions {
   std::string scenario_file;
@@ -15,9 +16,9 @@ struct RunCommandOptions {
   std::string out_dir;                  // default results/<scenario name>/
   std::vector<std::string> engine_args; // --cfg=..., --log=...
   bool quiet = false;
-  std::string format = "text";          // stdout: "text" report or the "json" summary
-  std::string trace_file;               // optional Chrome trace-event JSON
-  bool no_report = false;               // skip report.html (sweeps)
+  std::string format = "text"; // stdout: "text" report or the "json" summary
+  std::string trace_file;      // optional Chrome trace-event JSON
+  bool no_report = false;      // skip report.html (sweeps)
 };
 
 // Runs a loaded scenario into out_dir. Returns the exit code (0). Throws InputError / runtime_error.

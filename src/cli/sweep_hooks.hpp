@@ -9,7 +9,8 @@
 #include <functional>
 #include <string>
 
-namespace svcsim {
+namespace svcsim
+{
 
 struct SweepHooks {
   std::function<int()> dispatch = [] { return 2; };

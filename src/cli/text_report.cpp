@@ -2,7 +2,8 @@
 
 #include <fmt/format.h>
 
-namespace svcsim {
+namespace svcsim
+{
 
 static std::string num(const nlohmann::ordered_json& v, const char* f = "{:.1f}")
 {
@@ -43,7 +44,8 @@ void print_text_report(std::ostream& out, const nlohmann::ordered_json& s, const
                      lb["attempts"].get<uint64_t>(), lb["retries"].get<uint64_t>(), lb["no_healthy"].get<uint64_t>());
   for (const auto& f : s["faults"]) {
     out << fmt::format("Fault {} of {} at {} s{}\n", f["kind"].get<std::string>(), f["target"].get<std::string>(),
-                       num(f["at_s"], "{:.3f}"), f["until_s"].is_null() ? "" : " until " + num(f["until_s"], "{:.3f}") + " s");
+                       num(f["at_s"], "{:.3f}"),
+                       f["until_s"].is_null() ? "" : " until " + num(f["until_s"], "{:.3f}") + " s");
     if (f.contains("registry_unhealthy_at_s")) {
       out << fmt::format("  last heartbeat sent      {}\n", num(f["last_heartbeat_at_s"], "{:.3f}"));
       out << fmt::format("  registry marked unhealthy {}\n", num(f["registry_unhealthy_at_s"], "{:.3f}"));

@@ -7,7 +7,8 @@
 #include <ostream>
 #include <string>
 
-namespace svcsim {
+namespace svcsim
+{
 
 void print_text_report(std::ostream& out, const nlohmann::ordered_json& summary, const std::string& out_dir);
 

@@ -13,7 +13,8 @@
 #error "build with -DSVCSIM_SOURCE_DIR=\"/path/to/repo\" (tools/fuzz does)"
 #endif
 
-namespace {
+namespace
+{
 
 // Relative platform and model paths resolve against the scenario's directory: name the input as a file
 // in scenarios/ so that "../platforms/localhost.xml" and "model": "seed" resolve as in the shipped examples.

@@ -8,11 +8,13 @@
 #include <map>
 #include <set>
 
-namespace svcsim {
+namespace svcsim
+{
 
 using ojson = nlohmann::ordered_json;
 
-namespace {
+namespace
+{
 
 ojson time_or_null(double t)
 {
@@ -95,7 +97,8 @@ void registry_outage_fields(ojson& j, const Recorder& rec, double at, double unt
   }
   uint64_t failed_after = 0;
   rec.for_each_request([&](uint64_t, const RequestRecord& r) {
-    if (std::isfinite(lost) && r.sent_s >= at && r.sent_s < restored && r.outcome != Outcome::SUCCESS && r.outcome != Outcome::PENDING)
+    if (std::isfinite(lost) && r.sent_s >= at && r.sent_s < restored && r.outcome != Outcome::SUCCESS &&
+        r.outcome != Outcome::PENDING)
       failed_after++;
   });
   j["discovery_failures"] = discovery_failures;

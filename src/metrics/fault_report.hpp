@@ -7,7 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-namespace svcsim {
+namespace svcsim
+{
 
 nlohmann::ordered_json build_fault_report(const Scenario& scenario, const RunOutput& run);
 

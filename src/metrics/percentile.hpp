@@ -7,7 +7,8 @@
 #include <cstddef>
 #include <vector>
 
-namespace svcsim {
+namespace svcsim
+{
 
 // `sorted` must be sorted ascending and non-empty.
 inline double nearest_rank(const std::vector<double>& sorted, double q)

@@ -3,7 +3,8 @@
 #include <fstream>
 #include <string>
 
-namespace svcsim {
+namespace svcsim
+{
 
 double perf_peak_rss_mb()
 {

@@ -4,7 +4,8 @@
 
 #include <chrono>
 
-namespace svcsim {
+namespace svcsim
+{
 
 inline double perf_wall_seconds()
 {

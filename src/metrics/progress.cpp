@@ -5,7 +5,8 @@
 #include <cstdio>
 #include <unistd.h>
 
-namespace svcsim {
+namespace svcsim
+{
 
 Progress::Progress(std::string name, double end_s) : name_(std::move(name)), end_s_(end_s), tty_(isatty(2) != 0)
 {

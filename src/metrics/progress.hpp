@@ -4,9 +4,11 @@
 
 #include <string>
 
-namespace svcsim {
+namespace svcsim
+{
 
-class Progress {
+class Progress
+{
 public:
   Progress(std::string name, double end_s);
   void update(double sim_s);

@@ -10,16 +10,22 @@
 #include <stdexcept>
 #include <unistd.h>
 
-namespace svcsim {
+namespace svcsim
+{
 
 const char* outcome_name(Outcome o)
 {
   switch (o) {
-    case Outcome::PENDING: return "pending";
-    case Outcome::SUCCESS: return "success";
-    case Outcome::HTTP_ERROR: return "http_error";
-    case Outcome::TIMEOUT: return "timeout";
-    case Outcome::CONN_ERROR: return "conn_error";
+  case Outcome::PENDING:
+    return "pending";
+  case Outcome::SUCCESS:
+    return "success";
+  case Outcome::HTTP_ERROR:
+    return "http_error";
+  case Outcome::TIMEOUT:
+    return "timeout";
+  case Outcome::CONN_ERROR:
+    return "conn_error";
   }
   return "?";
 }
@@ -27,11 +33,16 @@ const char* outcome_name(Outcome o)
 const char* attempt_outcome_name(AttemptOutcome o)
 {
   switch (o) {
-    case AttemptOutcome::ANSWERED: return "answered";
-    case AttemptOutcome::REFUSED: return "refused";
-    case AttemptOutcome::RESET: return "reset";
-    case AttemptOutcome::TIMEOUT: return "timeout";
-    case AttemptOutcome::ERROR_5XX: return "error_5xx";
+  case AttemptOutcome::ANSWERED:
+    return "answered";
+  case AttemptOutcome::REFUSED:
+    return "refused";
+  case AttemptOutcome::RESET:
+    return "reset";
+  case AttemptOutcome::TIMEOUT:
+    return "timeout";
+  case AttemptOutcome::ERROR_5XX:
+    return "error_5xx";
   }
   return "?";
 }
@@ -45,27 +56,14 @@ Recorder::~Recorder()
 }
 
 Recorder::Recorder(Recorder&& o) noexcept
-    : requests_(std::move(o.requests_))
-    , attempts_(std::move(o.attempts_))
-    , events_(std::move(o.events_))
-    , attempt_counts_(std::move(o.attempt_counts_))
-    , next_id_(o.next_id_)
-    , attempt_count_(o.attempt_count_)
-    , open_(o.open_)
-    , spilling_(o.spilling_)
-    , spill_dir_(std::move(o.spill_dir_))
-    , max_rows_in_memory_(o.max_rows_in_memory_)
-    , window_(std::move(o.window_))
-    , window_base_(o.window_base_)
-    , request_spill_(o.request_spill_)
-    , attempt_spill_(o.attempt_spill_)
-    , request_buf_(std::move(o.request_buf_))
-    , attempt_buf_(std::move(o.attempt_buf_))
-    , series_(std::move(o.series_))
-    , series_rows_(std::move(o.series_rows_))
-    , series_open_second_(o.series_open_second_)
-    , series_has_open_(o.series_has_open_)
-    , series_latencies_(std::move(o.series_latencies_))
+    : requests_(std::move(o.requests_)), attempts_(std::move(o.attempts_)), events_(std::move(o.events_)),
+      attempt_counts_(std::move(o.attempt_counts_)), next_id_(o.next_id_), attempt_count_(o.attempt_count_),
+      open_(o.open_), spilling_(o.spilling_), spill_dir_(std::move(o.spill_dir_)),
+      max_rows_in_memory_(o.max_rows_in_memory_), window_(std::move(o.window_)), window_base_(o.window_base_),
+      request_spill_(o.request_spill_), attempt_spill_(o.attempt_spill_), request_buf_(std::move(o.request_buf_)),
+      attempt_buf_(std::move(o.attempt_buf_)), series_(std::move(o.series_)), series_rows_(std::move(o.series_rows_)),
+      series_open_second_(o.series_open_second_), series_has_open_(o.series_has_open_),
+      series_latencies_(std::move(o.series_latencies_))
 {
   for (int t = 0; t < 3; t++)
     lb[t] = o.lb[t];
@@ -127,7 +125,7 @@ void Recorder::request_ended(uint64_t id, double at, int status, Outcome outcome
   else if (id >= window_base_ && id < next_id_)
     row = &window_[id - window_base_];
   else
-    row = nullptr; // retired: it ended already
+    row = nullptr;                              // retired: it ended already
   if (!row || row->outcome != Outcome::PENDING) // every request ends exactly once: a second end is a simulator bug
     throw std::logic_error("request " + std::to_string(id) + " ended twice");
   RequestRecord& r = *row;

@@ -16,7 +16,8 @@
 #include <string>
 #include <vector>
 
-namespace svcsim {
+namespace svcsim
+{
 
 enum class Outcome : uint8_t { PENDING, SUCCESS, HTTP_ERROR, TIMEOUT, CONN_ERROR };
 enum class AttemptOutcome : uint8_t { ANSWERED, REFUSED, RESET, TIMEOUT, ERROR_5XX };
@@ -65,7 +66,8 @@ struct SecondStats {
   double mean_ms = 0, p50_ms = 0, p95_ms = 0, p99_ms = 0;
 };
 
-class Recorder {
+class Recorder
+{
 public:
   Recorder() = default;
   ~Recorder();
@@ -166,7 +168,8 @@ template <class F> void Recorder::for_each_attempt(F&& f) const
       f(a);
     return;
   }
-  read_spill(attempt_spill_, sizeof(AttemptRecord), [&](const void* row) { f(*static_cast<const AttemptRecord*>(row)); });
+  read_spill(attempt_spill_, sizeof(AttemptRecord),
+             [&](const void* row) { f(*static_cast<const AttemptRecord*>(row)); });
 }
 
 } // namespace svcsim

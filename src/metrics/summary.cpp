@@ -7,7 +7,8 @@
 #include <cmath>
 #include <map>
 
-namespace svcsim {
+namespace svcsim
+{
 
 using ojson = nlohmann::ordered_json;
 
@@ -25,7 +26,8 @@ std::vector<uint8_t> attempts_per_request(const RunOutput& run)
   return n;
 }
 
-namespace {
+namespace
+{
 
 // Totals and latency for a set of requests (all, or one endpoint's), fed one request at a time in id order
 // (the order fixes the floating-point sum of the mean).
@@ -42,10 +44,18 @@ struct RequestBlock {
     total++;
     int key;
     switch (r.outcome) {
-      case Outcome::TIMEOUT: key = -1; break;
-      case Outcome::CONN_ERROR: key = -2; break;
-      case Outcome::PENDING: key = -3; break;
-      default: key = r.status; break;
+    case Outcome::TIMEOUT:
+      key = -1;
+      break;
+    case Outcome::CONN_ERROR:
+      key = -2;
+      break;
+    case Outcome::PENDING:
+      key = -3;
+      break;
+    default:
+      key = r.status;
+      break;
     }
     bool found = false;
     for (auto& [k, n] : by_status)
@@ -74,12 +84,9 @@ struct RequestBlock {
     std::sort(lat.begin(), lat.end());
     ojson latency = nullptr;
     if (!lat.empty())
-      latency = {{"min", round6(lat.front())},
-                 {"mean", round6(sum / static_cast<double>(lat.size()))},
-                 {"p50", round6(nearest_rank(lat, 50))},
-                 {"p95", round6(nearest_rank(lat, 95))},
-                 {"p99", round6(nearest_rank(lat, 99))},
-                 {"max", round6(lat.back())}};
+      latency = {{"min", round6(lat.front())},           {"mean", round6(sum / static_cast<double>(lat.size()))},
+                 {"p50", round6(nearest_rank(lat, 50))}, {"p95", round6(nearest_rank(lat, 95))},
+                 {"p99", round6(nearest_rank(lat, 99))}, {"max", round6(lat.back())}};
     std::map<std::string, uint64_t> named; // std::map: "200" < "502" < "timeout", stable
     for (const auto& [k, n] : by_status)
       named[k == -1 ? "timeout" : k == -2 ? "conn_error" : k == -3 ? "unfinished" : std::to_string(k)] += n;
@@ -90,9 +97,8 @@ struct RequestBlock {
     ojson achieved = nullptr;
     if (!lat.empty() && span > 0)
       achieved = round6(static_cast<double>(lat.size()) / span);
-    ojson out{{"total", total},       {"success", success},    {"failed", total - success},
-              {"timeouts", timeouts}, {"by_status", statuses}, {"latency_ms", latency},
-              {"achieved_rps", achieved}};
+    ojson out{{"total", total},        {"success", success},    {"failed", total - success}, {"timeouts", timeouts},
+              {"by_status", statuses}, {"latency_ms", latency}, {"achieved_rps", achieved}};
     std::vector<double>().swap(lat);
     return out;
   }
@@ -187,7 +193,8 @@ ojson build_summary(const Scenario& sc, const RunOutput& run, const std::string&
   ojson alerts = ojson::array();
   for (const auto& e : run.recorder.events())
     if (e.kind.rfind("alert.", 0) == 0)
-      alerts.push_back({{"at_s", round6(e.at_s)}, {"kind", e.kind.substr(6)}, {"instance", run.component_names[e.subject]}});
+      alerts.push_back(
+          {{"at_s", round6(e.at_s)}, {"kind", e.kind.substr(6)}, {"instance", run.component_names[e.subject]}});
   s["alerts"] = alerts;
 
   ojson comps = ojson::object();
@@ -206,7 +213,8 @@ std::vector<SeriesRow> build_series(const RunOutput& run)
   std::vector<SeriesRow> out;
   out.reserve(run.recorder.series().size());
   for (const auto& x : run.recorder.series())
-    out.push_back(SeriesRow{x.second, x.sent, x.completed, x.success, x.failed, x.mean_ms, x.p50_ms, x.p95_ms, x.p99_ms});
+    out.push_back(
+        SeriesRow{x.second, x.sent, x.completed, x.success, x.failed, x.mean_ms, x.p50_ms, x.p95_ms, x.p99_ms});
   return out;
 }
 

@@ -8,7 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
-namespace svcsim {
+namespace svcsim
+{
 
 struct SeriesRow {
   long second;
@@ -19,7 +20,8 @@ struct SeriesRow {
 // Attempts per request and the number of requests per attempt count, derived from the attempt rows.
 std::vector<uint8_t> attempts_per_request(const RunOutput& run);
 
-nlohmann::ordered_json build_summary(const Scenario& scenario, const RunOutput& run, const std::string& scenario_sha256);
+nlohmann::ordered_json build_summary(const Scenario& scenario, const RunOutput& run,
+                                     const std::string& scenario_sha256);
 std::vector<SeriesRow> build_series(const RunOutput& run);
 
 // Rounds to the microsecond (or to 1e-6 of the unit), so that summary bytes do not carry float noise.

@@ -2,7 +2,8 @@
 
 #include <algorithm>
 
-namespace svcsim {
+namespace svcsim
+{
 
 int RoundRobin::select(const std::vector<PoolEntry>& pool, const int* tried, int tried_count)
 {

@@ -6,15 +6,17 @@
 #include <cstdint>
 #include <vector>
 
-namespace svcsim {
+namespace svcsim
+{
 
 struct PoolEntry {
-  int instance = -1;          // component id
-  bool healthy = true;        // the balancer's own view (health checks), not the registry's
+  int instance = -1;   // component id
+  bool healthy = true; // the balancer's own view (health checks), not the registry's
   int consecutive_failures = 0;
 };
 
-class RoundRobin {
+class RoundRobin
+{
 public:
   // Picks among pool entries that are healthy and not in `tried`; returns the component id or -1 if none.
   // Advances the counter only when it picks.

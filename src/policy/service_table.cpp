@@ -1,6 +1,7 @@
 #include "policy/service_table.hpp"
 
-namespace svcsim {
+namespace svcsim
+{
 
 ServiceEntry* ServiceTable::find(int instance)
 {

@@ -7,7 +7,8 @@
 #include <optional>
 #include <vector>
 
-namespace svcsim {
+namespace svcsim
+{
 
 struct ServiceEntry {
   int instance = -1; // component id (the real system's serviceId)
@@ -17,7 +18,8 @@ struct ServiceEntry {
   double last_heartbeat = 0;
 };
 
-class ServiceTable {
+class ServiceTable
+{
 public:
   enum class HeartbeatResult { OK, RECOVERED, UNKNOWN };
 

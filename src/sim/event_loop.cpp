@@ -2,7 +2,8 @@
 
 #include <algorithm>
 
-namespace svcsim {
+namespace svcsim
+{
 
 namespace sg4 = simgrid::s4u;
 

@@ -12,9 +12,11 @@
 #include <cstdint>
 #include <vector>
 
-namespace svcsim {
+namespace svcsim
+{
 
-class EventLoop {
+class EventLoop
+{
 public:
   EventLoop(World& world, int self);
   virtual ~EventLoop() = default;

@@ -8,7 +8,8 @@
 #include <variant>
 #include <vector>
 
-namespace svcsim {
+namespace svcsim
+{
 
 // Optional parts of an API request (only for endpoints that read them: signup, data, flows).
 struct RequestData {
@@ -18,11 +19,14 @@ struct RequestData {
 };
 
 // instance → registry: POST /api/registry/register {serviceId, serviceType, address, name, metadata}
-struct RegisterRequest {};
+struct RegisterRequest {
+};
 // instance → registry: POST /api/registry/heartbeat {serviceId}
-struct HeartbeatRequest {};
+struct HeartbeatRequest {
+};
 // instance → registry: POST /api/registry/deregister {serviceId}
-struct DeregisterRequest {};
+struct DeregisterRequest {
+};
 // balancer, detector → registry: GET /api/registry/services[?healthy=true]
 struct ListRequest {
   bool healthy_only = false;
@@ -33,7 +37,8 @@ struct ListReply {
   std::vector<char> healthy;
 };
 // balancer, detector → instance or balancer: GET /health
-struct HealthRequest {};
+struct HealthRequest {
+};
 // client → balancer, balancer → instance: any /api/... (and the balancer's own /status, /api/metrics)
 struct ApiRequest {
   uint64_t request_id = 0; // the client's request number (an X-Request-Id header): joins attempts to requests
@@ -48,7 +53,8 @@ struct Reply {
   std::shared_ptr<const std::string> body;
 };
 // the kernel of a crashed process's host → each peer with an open connection to it: TCP RST
-struct ConnectionReset {};
+struct ConnectionReset {
+};
 
 using Body = std::variant<RegisterRequest, HeartbeatRequest, DeregisterRequest, ListRequest, ListReply, HealthRequest,
                           ApiRequest, Reply, ConnectionReset>;
@@ -57,8 +63,8 @@ using Body = std::variant<RegisterRequest, HeartbeatRequest, DeregisterRequest, 
 template <class> inline constexpr bool ALWAYS_FALSE = false;
 
 struct Message {
-  uint64_t conn = 0;        // chosen by the side that opened the connection
-  int from = -1;            // component ids
+  uint64_t conn = 0; // chosen by the side that opened the connection
+  int from = -1;     // component ids
   int to = -1;
   uint32_t incarnation = 0; // the receiver's process incarnation at send time (stale after a restart)
   Body body;

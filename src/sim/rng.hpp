@@ -8,9 +8,11 @@
 #include <cstdint>
 #include <string>
 
-namespace svcsim {
+namespace svcsim
+{
 
-class RandomStream {
+class RandomStream
+{
 public:
   RandomStream(uint64_t run_seed, const std::string& name) : gen_(derive(run_seed, name)) {}
   // Uniform in [0, 1).

@@ -6,16 +6,17 @@
 #include <memory>
 #include <string>
 
-namespace svcsim {
+namespace svcsim
+{
 
 class SystemDb;
 
 struct DbLockStats {
   uint64_t writes = 0;
-  uint64_t waits = 0;          // writes that found the lock taken
+  uint64_t waits = 0; // writes that found the lock taken
   double total_wait_s = 0;
   double max_wait_s = 0;
-  uint64_t busy_failures = 0;  // writes that would wait past the busy timeout: SQLITE_BUSY → 500
+  uint64_t busy_failures = 0; // writes that would wait past the busy timeout: SQLITE_BUSY → 500
 };
 
 struct SharedServices {

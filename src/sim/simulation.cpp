@@ -18,7 +18,8 @@
 #include <cstdlib>
 #include <stdexcept>
 
-namespace svcsim {
+namespace svcsim
+{
 
 namespace sg4 = simgrid::s4u;
 
@@ -200,8 +201,8 @@ RunOutput Simulation::run()
   try {
     engine.load_platform(scenario_.platform_file);
   } catch (const std::exception& e) {
-    throw InputError(
-        Diagnostic{scenario_.platform_file, 0, 0, "", std::string("expected a valid SimGrid platform, got ") + e.what()});
+    throw InputError(Diagnostic{scenario_.platform_file, 0, 0, "",
+                                std::string("expected a valid SimGrid platform, got ") + e.what()});
   }
   prune_idle_models(engine);
 
@@ -223,12 +224,24 @@ RunOutput Simulation::run()
   for (size_t i = 0; i < n; i++) {
     int id = static_cast<int>(i);
     switch (world_->proc(id).component->kind) {
-      case ComponentKind::REGISTRY: loops_[i] = std::make_unique<Registry>(*world_, id); break;
-      case ComponentKind::INSTANCE: loops_[i] = std::make_unique<ServiceInstance>(*world_, id, shared_); break;
-      case ComponentKind::LOAD_BALANCER: loops_[i] = std::make_unique<LoadBalancer>(*world_, id); break;
-      case ComponentKind::FAULT_DETECTOR: loops_[i] = std::make_unique<FaultDetector>(*world_, id); break;
-      case ComponentKind::CLIENT: loops_[i] = std::make_unique<Client>(*world_, id); break;
-      case ComponentKind::FAULT_INJECTOR: loops_[i] = std::make_unique<FaultInjector>(*world_, id, *this); break;
+    case ComponentKind::REGISTRY:
+      loops_[i] = std::make_unique<Registry>(*world_, id);
+      break;
+    case ComponentKind::INSTANCE:
+      loops_[i] = std::make_unique<ServiceInstance>(*world_, id, shared_);
+      break;
+    case ComponentKind::LOAD_BALANCER:
+      loops_[i] = std::make_unique<LoadBalancer>(*world_, id);
+      break;
+    case ComponentKind::FAULT_DETECTOR:
+      loops_[i] = std::make_unique<FaultDetector>(*world_, id);
+      break;
+    case ComponentKind::CLIENT:
+      loops_[i] = std::make_unique<Client>(*world_, id);
+      break;
+    case ComponentKind::FAULT_INJECTOR:
+      loops_[i] = std::make_unique<FaultInjector>(*world_, id, *this);
+      break;
     }
     world_->proc(id).loop = loops_[i].get();
   }

@@ -10,7 +10,8 @@
 #include <string>
 #include <vector>
 
-namespace svcsim {
+namespace svcsim
+{
 
 class World;
 class EventLoop;
@@ -41,7 +42,8 @@ struct RunOutput {
   std::string simgrid_version;
 };
 
-class Simulation {
+class Simulation
+{
 public:
   Simulation(const Scenario& scenario, RunOptions options);
   ~Simulation();

@@ -5,7 +5,8 @@
 
 #include <stdexcept>
 
-namespace svcsim {
+namespace svcsim
+{
 
 namespace sg4 = simgrid::s4u;
 
@@ -21,12 +22,24 @@ World::World(const Scenario& scenario, Recorder& recorder) : scenario_(scenario)
     p.component = &c;
     int id = static_cast<int>(i);
     switch (c.kind) {
-      case ComponentKind::REGISTRY: registry_ = id; break;
-      case ComponentKind::INSTANCE: by_type_[static_cast<int>(c.type)].push_back(id); break;
-      case ComponentKind::LOAD_BALANCER: balancer_ = id; break;
-      case ComponentKind::FAULT_DETECTOR: detector_ = id; break;
-      case ComponentKind::CLIENT: client_ = id; break;
-      case ComponentKind::FAULT_INJECTOR: injector_ = id; break;
+    case ComponentKind::REGISTRY:
+      registry_ = id;
+      break;
+    case ComponentKind::INSTANCE:
+      by_type_[static_cast<int>(c.type)].push_back(id);
+      break;
+    case ComponentKind::LOAD_BALANCER:
+      balancer_ = id;
+      break;
+    case ComponentKind::FAULT_DETECTOR:
+      detector_ = id;
+      break;
+    case ComponentKind::CLIENT:
+      client_ = id;
+      break;
+    case ComponentKind::FAULT_INJECTOR:
+      injector_ = id;
+      break;
     }
     std::string host = c.host;
     if (c.kind == ComponentKind::FAULT_INJECTOR)

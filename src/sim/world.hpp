@@ -15,7 +15,8 @@
 #include <utility>
 #include <vector>
 
-namespace svcsim {
+namespace svcsim
+{
 
 class EventLoop;
 class Recorder;
@@ -34,13 +35,14 @@ struct Process {
 
 // One endpoint of the model, flattened: index = ApiRequest::endpoint.
 struct EndpointInfo {
-  std::string path;  // as requested by the workload (template-free for work endpoints)
+  std::string path;      // as requested by the workload (template-free for work endpoints)
   int service_type = -1; // -1: answered by the balancer itself (/health, /status, /api/metrics, reset)
 };
 
 enum class SendResult { SENT, REFUSED, DROPPED };
 
-class World {
+class World
+{
 public:
   World(const Scenario& scenario, Recorder& recorder);
 

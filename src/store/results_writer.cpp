@@ -1,6 +1,5 @@
 #include "store/results_writer.hpp"
 
-
 #include <sqlite3.h>
 
 #include <cmath>
@@ -10,11 +9,14 @@
 #include <stdexcept>
 #include <unistd.h>
 
-namespace svcsim {
+namespace svcsim
+{
 
-namespace {
+namespace
+{
 
-class Db {
+class Db
+{
 public:
   explicit Db(const std::string& path)
   {
@@ -85,17 +87,18 @@ void write_results_sqlite(const std::string& path, const RunOutput& run,
 {
   std::remove(path.c_str());
   Db db(path);
-  db.exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;"
-          "CREATE TABLE params(key TEXT PRIMARY KEY, value TEXT);"
-          "CREATE TABLE requests(id INTEGER PRIMARY KEY, phase INTEGER, endpoint TEXT, method TEXT, sent_s REAL,"
-          " end_s REAL, latency_ms REAL, status INTEGER, outcome TEXT, attempts INTEGER, instance TEXT);"
-          "CREATE TABLE attempts(request_id INTEGER, attempt INTEGER, instance TEXT, start_s REAL, end_s REAL,"
-          " outcome TEXT, status INTEGER);"
-          "CREATE TABLE events(id INTEGER PRIMARY KEY, at_s REAL, component TEXT, kind TEXT, subject TEXT, detail TEXT);"
-          "CREATE TABLE series(second INTEGER PRIMARY KEY, sent INTEGER, completed INTEGER, success INTEGER,"
-          " failed INTEGER, mean_ms REAL, p50_ms REAL, p95_ms REAL, p99_ms REAL);"
-          "CREATE TABLE instance_series(second INTEGER, instance TEXT, served INTEGER, failed INTEGER,"
-          " PRIMARY KEY(second, instance));");
+  db.exec(
+      "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;"
+      "CREATE TABLE params(key TEXT PRIMARY KEY, value TEXT);"
+      "CREATE TABLE requests(id INTEGER PRIMARY KEY, phase INTEGER, endpoint TEXT, method TEXT, sent_s REAL,"
+      " end_s REAL, latency_ms REAL, status INTEGER, outcome TEXT, attempts INTEGER, instance TEXT);"
+      "CREATE TABLE attempts(request_id INTEGER, attempt INTEGER, instance TEXT, start_s REAL, end_s REAL,"
+      " outcome TEXT, status INTEGER);"
+      "CREATE TABLE events(id INTEGER PRIMARY KEY, at_s REAL, component TEXT, kind TEXT, subject TEXT, detail TEXT);"
+      "CREATE TABLE series(second INTEGER PRIMARY KEY, sent INTEGER, completed INTEGER, success INTEGER,"
+      " failed INTEGER, mean_ms REAL, p50_ms REAL, p95_ms REAL, p99_ms REAL);"
+      "CREATE TABLE instance_series(second INTEGER, instance TEXT, served INTEGER, failed INTEGER,"
+      " PRIMARY KEY(second, instance));");
   {
     Stmt st{db.prepare("INSERT INTO params VALUES(?,?)")};
     for (const auto& [k, v] : params) {
@@ -215,7 +218,7 @@ void write_results_sqlite(const std::string& path, const RunOutput& run,
       (a.outcome == AttemptOutcome::ANSWERED ? g.first : g.second)++;
     });
     std::vector<std::pair<std::pair<sqlite3_int64, int>, std::pair<sqlite3_int64, sqlite3_int64>>> rows(groups.begin(),
-                                                                                                           groups.end());
+                                                                                                        groups.end());
     std::stable_sort(rows.begin(), rows.end(), [&](const auto& x, const auto& y) {
       if (x.first.first != y.first.first)
         return x.first.first < y.first.first;

@@ -8,7 +8,8 @@
 #include <utility>
 #include <vector>
 
-namespace svcsim {
+namespace svcsim
+{
 
 void write_results_sqlite(const std::string& path, const RunOutput& run,
                           const std::vector<std::pair<std::string, std::string>>& params);

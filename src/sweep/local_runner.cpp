@@ -2,8 +2,8 @@
 // SimGrid allows and what isolates a crashing run. Children are forked (or spawned, with --exec) and reaped
 // in one loop that waits for SIGCHLD, SIGINT and SIGTERM with a timeout, so that the progress line keeps
 // moving during long runs and Ctrl-C stops the sweep cleanly.
-#include "metrics/perf_clock.hpp"
 #include "sweep/local_runner.hpp"
+#include "metrics/perf_clock.hpp"
 
 #include "cli/cli.hpp"
 #include "sweep/run_dirs.hpp"

@@ -1,6 +1,6 @@
 // The sweep progress line (see the header). The wall clock is read here only to pace and estimate.
-#include "metrics/perf_clock.hpp"
 #include "sweep/sweep_progress.hpp"
+#include "metrics/perf_clock.hpp"
 
 #include <chrono>
 #include <cmath>

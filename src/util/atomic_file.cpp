@@ -2,14 +2,15 @@
 
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <fcntl.h>
+#include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace svcsim {
+namespace svcsim
+{
 
 namespace fs = std::filesystem;
 

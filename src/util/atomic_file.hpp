@@ -3,7 +3,8 @@
 
 #include <string>
 
-namespace svcsim {
+namespace svcsim
+{
 
 // Writes to a temporary file beside `path`, flushes it to disk, then renames it over `path`. A symlink is
 // followed and its target replaced; the replaced file's permissions are kept. Returns "" or an error line.

@@ -2,7 +2,8 @@
 
 #include <cstdio>
 
-namespace svcsim {
+namespace svcsim
+{
 
 // One diagnostic, one line: a key or a string with a newline or another control character (legal in JSON as
 // an escape, and found by the fuzzer) is shown escaped, so that no input can break or forge error lines.

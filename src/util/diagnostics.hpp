@@ -6,7 +6,8 @@
 #include <string>
 #include <vector>
 
-namespace svcsim {
+namespace svcsim
+{
 
 struct Diagnostic {
   std::string file;
@@ -20,7 +21,8 @@ struct Diagnostic {
   std::string format() const;
 };
 
-class InputError : public std::runtime_error {
+class InputError : public std::runtime_error
+{
 public:
   explicit InputError(std::vector<Diagnostic> diagnostics);
   explicit InputError(Diagnostic d) : InputError(std::vector<Diagnostic>{std::move(d)}) {}

@@ -2,7 +2,8 @@
 // outside git), generated at build time by cmake/git_rev.cmake.
 #pragma once
 
-namespace svcsim {
+namespace svcsim
+{
 
 const char* git_rev();
 

@@ -173,8 +173,8 @@ TEST_CASE("nearest-rank percentiles")
   CHECK(nearest_rank(v, 99) == 297);
   CHECK(nearest_rank(v, 100) == 300);
   std::vector<double> w{10, 20, 30, 40};
-  CHECK(nearest_rank(w, 50) == 20);   // ceil(2) = 2nd
-  CHECK(nearest_rank(w, 51) == 30);   // ceil(2.04) = 3rd
+  CHECK(nearest_rank(w, 50) == 20); // ceil(2) = 2nd
+  CHECK(nearest_rank(w, 51) == 30); // ceil(2.04) = 3rd
   CHECK(nearest_rank(w, 0) == 10);
   CHECK(nearest_rank({42.0}, 99) == 42);
 }

@@ -170,9 +170,10 @@ TEST_CASE("the seed script's addresses with 10 instances warn about the two clas
 TEST_CASE("one port on two machines is no clash; two ports on one machine neither")
 {
   // lan.xml's hosts, one per component ("spread"): the seed script's ports are each bound once per machine.
-  LoadResult spread = load_scenario(repo("scenarios/seed-10-instances.json"),
-                                    options({"/deployment/addresses_preset=seed-script",
-                                             "/platform=\"../platforms/lan.xml\"", "/deployment/placement=\"spread\""}));
+  LoadResult spread =
+      load_scenario(repo("scenarios/seed-10-instances.json"),
+                    options({"/deployment/addresses_preset=seed-script", "/platform=\"../platforms/lan.xml\"",
+                             "/deployment/placement=\"spread\""}));
   CHECK(spread.warnings.empty());
   Component a{"a", ComponentKind::INSTANCE};
   a.host = "node-1";
