@@ -39,6 +39,16 @@ def write_atomic(path, write):
         raise
 
 
+def write_json_atomic(path, obj):
+    """obj as indented JSON with a final newline, through write_atomic."""
+    def write(tmp):
+        with open(tmp, "w") as f:
+            json.dump(obj, f, indent=2)
+            f.write("\n")
+
+    write_atomic(path, write)
+
+
 def save(fig, out_dir, name, made):
     """NAME.png (without Software) and NAME.svg (without Date and Creator): the same bytes from run to run, each
     written to a temporary name and renamed into place."""
@@ -274,12 +284,7 @@ def plot_run(run_dir, log):
     report["summary_latency_ms"] = {f"p{q}": want.get(f"p{q}") for q in QUANTILES}
     agree = all(report["latency_ms"].get(k) == v for k, v in report["summary_latency_ms"].items())
     report["agrees_with_summary"] = agree
-    def write_report(tmp):
-        with open(tmp, "w") as f:
-            json.dump(report, f, indent=2)
-            f.write("\n")
-
-    write_atomic(os.path.join(out_dir, "plots.json"), write_report)
+    write_json_atomic(os.path.join(out_dir, "plots.json"), report)
     for q in QUANTILES:
         k = f"p{q}"
         got, exp = report["latency_ms"].get(k), report["summary_latency_ms"][k]

@@ -6,7 +6,6 @@ heatmap per key metric (x: the line plots' x axis, y: the next axis, cell: the m
 more axes: one file per combination of their values, on one colour scale). Writes SWEEP_DIR/plots/ (every file
 through a temporary file and a rename) and plots.json."""
 import csv
-import json
 import os
 import re
 import sys
@@ -17,7 +16,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from svcsim_plots import save as save_atomic, write_atomic  # noqa: E402,F401  (and its rcParams)
+# (svcsim_heatmaps takes save_atomic and write_atomic from here; svcsim_plots also sets the rcParams)
+from svcsim_plots import save as save_atomic, write_atomic, write_json_atomic  # noqa: E402,F401
 
 RESERVED = ("run_id", "seed", "status")
 OK_STATUS = ("", "ok", "done", "success", "0")
@@ -188,11 +188,7 @@ def plot_sweep(sweep_dir, log, x_axis=None, metrics=None):
     if heatmaps is not None:  # two parameters or more; plots.json of a one-parameter sweep is as it was
         report["heatmaps"] = heatmaps
 
-    def write_report(tmp):
-        with open(tmp, "w") as f:
-            json.dump(report, f, indent=2)
-            f.write("\n")
-    write_atomic(os.path.join(out_dir, "plots.json"), write_report)
+    write_json_atomic(os.path.join(out_dir, "plots.json"), report)
     for m in made:
         log("wrote " + ", ".join(os.path.join(out_dir, f) for f in m["files"] + m.get("data", [])))
     log("wrote " + os.path.join(out_dir, "plots.json"))
