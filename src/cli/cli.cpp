@@ -4,10 +4,14 @@
 #include "cli/platform_check.hpp"
 #include "cli/run_command.hpp"
 #include "cli/sweep_hooks.hpp"
+#include "sim/interrupt.hpp"
 #include "util/git_rev.hpp"
 
 #include <CLI/CLI.hpp>
 
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <regex>
@@ -174,6 +178,13 @@ int cli_main(int argc, char** argv)
     for (const auto& d : e.diagnostics())
       std::cerr << d.format() << "\n";
     return EXIT_BAD_INPUT;
+  } catch (const Interrupted& e) {
+    // The run's staging directory is gone (unwound); the output directory holds what it held before.
+    std::cerr << "\nsvcsim: " << e.what() << " (" << (e.signal == SIGINT ? "Ctrl-C" : "SIGTERM")
+              << "): the run was abandoned, its output directory is unchanged\n";
+    std::cerr.flush();
+    std::fflush(nullptr);
+    std::_Exit(128 + e.signal); // skip the engine's teardown: its actors were stopped mid-run
   } catch (const std::exception& e) {
     std::cerr << "svcsim: internal error: " << e.what() << "\n";
     return EXIT_INTERNAL;

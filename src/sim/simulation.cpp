@@ -9,6 +9,7 @@
 #include "actors/registry.hpp"
 #include "actors/service_instance.hpp"
 #include "metrics/progress.hpp"
+#include "sim/interrupt.hpp"
 #include "sim/world.hpp"
 #include "store/system_db.hpp"
 
@@ -252,9 +253,21 @@ RunOutput Simulation::run()
   if (options_.progress) {
     double end = scenario_.end_s.value_or(0);
     progress = std::make_unique<Progress>(scenario_.name, end);
-    sg4::Engine::on_time_advance_cb([&progress](double) { progress->update(sg4::Engine::get_clock()); });
   }
-  engine.run();
+  install_interrupt_handlers();
+  sg4::Engine::on_time_advance_cb([&progress](double) {
+    if (int sig = pending_interrupt())
+      throw Interrupted(sig); // out of engine.run(), in the maestro's own stack
+    if (progress)
+      progress->update(sg4::Engine::get_clock());
+  });
+  try {
+    engine.run();
+  } catch (const Interrupted&) {
+    // The actors' stacks are still live: destroying the engine now could crash. The process is about to exit.
+    static_cast<void>(engine_holder.release());
+    throw;
+  }
   if (progress)
     progress->finish(sg4::Engine::get_clock());
 

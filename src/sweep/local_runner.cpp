@@ -6,6 +6,7 @@
 #include "metrics/perf_clock.hpp"
 
 #include "cli/cli.hpp"
+#include "sim/interrupt.hpp"
 #include "sweep/run_dirs.hpp"
 #include "sweep/sweep_commands.hpp"
 #include "sweep/sweep_progress.hpp"
@@ -88,6 +89,8 @@ void on_sigchld(int) {} // a handler (not SIG_DFL) so that SIGCHLD is surely que
     for (const auto& d : e.diagnostics())
       std::cerr << d.format() << "\n";
     rc = EXIT_BAD_INPUT;
+  } catch (const Interrupted& e) {
+    rc = 128 + e.signal; // the sweep was stopped: the run stays missing (see reap)
   } catch (const std::exception& e) {
     std::cerr << "svcsim: internal error: " << e.what() << "\n";
   }
@@ -190,7 +193,10 @@ void Pool::reaped(pid_t pid, int status)
     fs::remove(child.log, ec);
     return;
   }
-  if (result_.stop_signal != 0 && sig != 0) { // stopped by us (Ctrl-C): not the run's fault, rerun next time
+  // Stopped with the sweep (Ctrl-C reaches the children too): killed by the signal, or exited 128 + it after
+  // abandoning the run (sim/interrupt.hpp). Not the run's fault: it stays missing and the next sweep reruns it.
+  bool stopped_too = sig != 0 || code == 128 + SIGINT || code == 128 + SIGTERM;
+  if (result_.stop_signal != 0 && stopped_too) {
     fs::remove(child.log, ec);
     return;
   }

@@ -2,6 +2,7 @@
 // directory beside its final place and renamed into place when complete, so DIR/runs/<run_id>/ is either
 // absent, complete, or a failed attempt (FAILED) — never half-written — whatever kills the process.
 #include "cli/cli.hpp"
+#include "sim/interrupt.hpp"
 #include "sweep/manifest.hpp"
 #include "sweep/run_dirs.hpp"
 #include "sweep/sweep_commands.hpp"
@@ -104,6 +105,9 @@ int run_manifest_command(const std::string& manifest, long index, const RunComma
   } catch (const InputError& e) {
     fs::remove_all(stage, ec);
     write_failed(final_dir, "exit code 2\n" + error_text(e));
+    throw;
+  } catch (const Interrupted&) {
+    fs::remove_all(stage, ec); // not the run's failure: it stays missing, and a resumed sweep runs it
     throw;
   } catch (const std::exception& e) {
     fs::remove_all(stage, ec);
