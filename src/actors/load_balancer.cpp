@@ -142,12 +142,7 @@ int LoadBalancer::first_choice(int type)
         healthy.push_back(e.instance);
     healthy_dirty_[type] = false;
   }
-  if (healthy.empty())
-    return -1;
-  int chosen = healthy[rr_[type].counter() % healthy.size()];
-  one_entry_[0] = PoolEntry{chosen, true, 0};
-  rr_[type].select(one_entry_, nullptr, 0); // counter++ exactly as the selection over the whole pool does
-  return chosen;
+  return rr_[type].pick(healthy); // nothing tried yet: the candidates are exactly the healthy entries
 }
 
 void LoadBalancer::try_attempt(uint32_t slot)

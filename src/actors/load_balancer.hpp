@@ -67,13 +67,11 @@ private:
   PoolEntry* pool_entry(int type, int instance);
 
   // The first attempt's choice without scanning the pool (1,000s of entries at scale): the healthy entries in
-  // pool order, rebuilt when a pool or a health flag changes. RoundRobin::select over the whole pool picks
-  // healthy[counter % size]; the same pick is made here and the counter advanced through select() on a
-  // one-entry pool, so the policy's state and results are exactly those of the plain call.
+  // pool order, rebuilt when a pool or a health flag changes, handed to RoundRobin::pick, the same rule
+  // select() applies after its scan.
   int first_choice(int type);
   std::vector<int> healthy_[SERVICE_TYPE_COUNT];
   bool healthy_dirty_[SERVICE_TYPE_COUNT] = {true, true, true};
-  std::vector<PoolEntry> one_entry_{PoolEntry{}};
 
   const LoadBalancerParams& params_;
   const Model& model_;

@@ -11,11 +11,14 @@ int RoundRobin::select(const std::vector<PoolEntry>& pool, const int* tried, int
   for (const auto& e : pool)
     if (e.healthy && std::find(tried, tried + tried_count, e.instance) == tried + tried_count)
       candidates_.push_back(e.instance);
-  if (candidates_.empty())
+  return pick(candidates_);
+}
+
+int RoundRobin::pick(const std::vector<int>& candidates)
+{
+  if (candidates.empty())
     return -1;
-  int chosen = candidates_[counter_ % candidates_.size()];
-  counter_++;
-  return chosen;
+  return candidates[counter_++ % candidates.size()];
 }
 
 bool record_health_check(PoolEntry& entry, bool success, int threshold)

@@ -25,6 +25,9 @@ public:
   {
     return select(pool, tried.data(), static_cast<int>(tried.size()));
   }
+  // The same rule on candidates already gathered (healthy, untried, in pool order): what select() does after
+  // its scan. The balancer keeps its healthy list between requests and calls this for first attempts.
+  int pick(const std::vector<int>& candidates);
   uint64_t counter() const { return counter_; }
   void reset() { counter_ = 0; }
 
