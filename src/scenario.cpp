@@ -52,4 +52,20 @@ const char* fault_kind_name(FaultKind k)
   return "?";
 }
 
+const char* message_kind_name(int kind)
+{
+  static const char* const NAMES[MESSAGE_KIND_COUNT] = {"register",     "heartbeat",  "deregister",
+                                                        "list_request", "list_reply", "health_request",
+                                                        "api_request",  "reply",      "reset"};
+  return kind >= 0 && kind < MESSAGE_KIND_COUNT ? NAMES[kind] : "?";
+}
+
+const char* cost_group_name(CostGroup g)
+{
+  static const char* const NAMES[COST_GROUP_COUNT] = {"registry", "load_balancer", "fault_detector", "client",
+                                                      "auth",     "data",          "compute"};
+  int i = static_cast<int>(g);
+  return i >= 0 && i < COST_GROUP_COUNT ? NAMES[i] : "?";
+}
+
 } // namespace svcsim

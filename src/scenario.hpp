@@ -82,6 +82,46 @@ struct ClientParams {
   double overhead_ms = 0.0;
 };
 
+// What a component's single thread pays (SPEC §1b), in flops on its host (1e6 flops = 1 ms on a 1 Gf core).
+// Message kinds are the Body alternatives (sim/messages.hpp), in their order.
+constexpr int MESSAGE_KIND_COUNT = 9;
+const char* message_kind_name(int kind); // "register", ..., "reset"
+struct ThreadCosts {
+  double wake_flops = 0;                      // an idle thread woken (epoll, timers, microtasks), once per busy period
+  double recv_flops[MESSAGE_KIND_COUNT] = {}; // handling one received message of that kind
+  double send_flops[MESSAGE_KIND_COUNT] = {}; // writing one message of that kind
+  double timer_flops = 0;                     // one timer callback (setTimeout, setInterval)
+  double accept_flops = 0;                    // accepting one connection from the listening socket
+  double connect_flops = 0;                   // opening one connection (on top of the send)
+  // This kind of process's own JIT warm-up (ProcessModel's when < 0).
+  double cold_factor = -1;
+  double warmup_events = -1;
+};
+
+// Who pays which costs: one group per component kind, instances per service type.
+enum class CostGroup { REGISTRY = 0, LOAD_BALANCER, FAULT_DETECTOR, CLIENT, AUTH, DATA, COMPUTE };
+constexpr int COST_GROUP_COUNT = 7;
+const char* cost_group_name(CostGroup g); // the model file's keys: "registry", "load_balancer", ...
+
+struct ProcessModel {
+  bool cpu = false;           // false: components cost no CPU (every process an infinite-capacity delay)
+  double wake_cooling_ms = 0; // a wake-up after an idle gap g costs wake_flops * (1 - exp(-g / cooling)); 0: always all
+  double cold_factor = 1;     // a fresh process's first event costs this many times its warm cost (JIT not yet done)
+  double warmup_events = 1;   // ... and the extra decays as exp(-events handled / warmup_events)
+  double cpu_slice_ms = 3;    // work longer than this goes back to the host's run queue after each slice
+  ThreadCosts costs[COST_GROUP_COUNT];
+};
+
+// Sockets as Linux and Node 20's default HTTP agent keep them (SPEC §1b).
+struct ConnectionModel {
+  bool keep_alive = true;
+  int max_idle_per_destination = 256; // idle sockets an agent keeps per destination (maxFreeSockets)
+  double idle_timeout_s = 5;          // an idle socket is closed after this long
+  int accept_backlog = 511;           // min(listen backlog, somaxconn); Linux queues one more than this
+  std::vector<double> syn_retry_s = {1, 3, 7, 15, 31, 63}; // a dropped SYN is sent again this long after the first
+  double syn_give_up_s = 127;                              // after the last retransmission: connect fails
+};
+
 // The numbers of SPEC §1, from models/<name>.json (overridable by a scenario's "parameters").
 struct Model {
   std::string name = "seed";
@@ -96,6 +136,8 @@ struct Model {
   double health_overhead_ms = 0.1; // answering GET /health
   // Jitter added to each instance's per-request overhead: exponential with this mean (0 = none).
   double overhead_jitter_ms = 0;
+  ProcessModel process;
+  ConnectionModel connections;
 };
 
 // One component of the deployment (a SimGrid actor).

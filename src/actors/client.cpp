@@ -161,6 +161,11 @@ void Client::on_message(Message& m)
       m.body);
 }
 
+bool Client::timer_live(uint32_t kind, uint64_t arg) const
+{
+  return kind != TIMEOUT || world_.recorder().request_open(arg);
+}
+
 void Client::on_timer(uint32_t kind, uint64_t arg)
 {
   switch (kind) {
@@ -168,6 +173,7 @@ void Client::on_timer(uint32_t kind, uint64_t arg)
     send_next(static_cast<uint32_t>(arg));
     break;
   case TIMEOUT:
+    close_connection(arg); // the agent destroys the socket of a request it gave up on
     finish(arg, 0, Outcome::TIMEOUT, -1);
     break;
   case TIMER_REFUSED:

@@ -110,6 +110,15 @@ void FaultDetector::on_message(Message& m)
       m.body);
 }
 
+bool FaultDetector::timer_live(uint32_t kind, uint64_t arg) const
+{
+  if (kind == LIST_TIMEOUT)
+    return arg == list_conn_;
+  if (kind == CHECK_TIMEOUT)
+    return checks_.count(arg) > 0;
+  return true;
+}
+
 void FaultDetector::on_timer(uint32_t kind, uint64_t arg)
 {
   switch (kind) {
@@ -120,11 +129,13 @@ void FaultDetector::on_timer(uint32_t kind, uint64_t arg)
     break;
   case LIST_TIMEOUT:
     if (arg == list_conn_) {
+      close_connection(arg);
       list_conn_ = 0;
       run_checks();
     }
     break;
   case CHECK_TIMEOUT:
+    close_connection(arg);
     check_result(arg, false);
     break;
   case TIMER_REFUSED:

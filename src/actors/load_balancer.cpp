@@ -245,7 +245,10 @@ void LoadBalancer::on_message(Message& m)
           p.endpoint = body.endpoint;
           p.post = body.post;
           p.data = std::move(body.data);
-          after(params_.request_overhead_ms / 1000.0, FORWARD, attempt_conn(slot));
+          if (params_.request_overhead_ms > 0)
+            after(params_.request_overhead_ms / 1000.0, FORWARD, attempt_conn(slot));
+          else
+            try_attempt(slot);
         } else if constexpr (std::is_same_v<T, Reply>) {
           if (m.conn & CONTROL_BIT) {
             health_result(m.conn, body.status == 200);
@@ -289,6 +292,23 @@ void LoadBalancer::on_message(Message& m)
       m.body);
 }
 
+bool LoadBalancer::timer_live(uint32_t kind, uint64_t arg) const
+{
+  switch (kind) {
+  case FORWARD:
+  case ATTEMPT_TIMEOUT: {
+    uint32_t slot = static_cast<uint32_t>(arg & 0xFFFFFFFF);
+    return slot < proxies_.size() && proxies_[slot].active && proxies_[slot].generation == (arg >> 32);
+  }
+  case DISCOVERY_TIMEOUT:
+    return arg == discovery_conn_;
+  case HEALTH_TIMEOUT:
+    return health_checks_.count(arg) > 0;
+  default:
+    return true;
+  }
+}
+
 void LoadBalancer::on_timer(uint32_t kind, uint64_t arg)
 {
   switch (kind) {
@@ -297,6 +317,7 @@ void LoadBalancer::on_timer(uint32_t kind, uint64_t arg)
       try_attempt(static_cast<uint32_t>(p - proxies_.data()));
     break;
   case ATTEMPT_TIMEOUT:
+    close_connection(arg); // the proxy's request is aborted: its socket is destroyed
     if (Proxy* p = from_conn(arg))
       attempt_failed(static_cast<uint32_t>(p - proxies_.data()), static_cast<int>(AttemptOutcome::TIMEOUT), 0);
     break;
@@ -319,6 +340,7 @@ void LoadBalancer::on_timer(uint32_t kind, uint64_t arg)
     break;
   case DISCOVERY_TIMEOUT:
     if (arg == discovery_conn_) {
+      close_connection(arg);
       discovery_conn_ = 0; // the registry did not answer: the pools stay as they are
       world_.recorder().event(now(), self_, "lb.discovery_failed", world_.registry_id(), "timeout");
     }
@@ -329,6 +351,7 @@ void LoadBalancer::on_timer(uint32_t kind, uint64_t arg)
     at(next_health_, HEALTH, 0);
     break;
   case HEALTH_TIMEOUT:
+    close_connection(arg);
     health_result(arg, false);
     break;
   default:

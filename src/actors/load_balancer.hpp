@@ -28,6 +28,7 @@ protected:
   void on_start() override;
   void on_message(Message& m) override;
   void on_timer(uint32_t kind, uint64_t arg) override;
+  bool timer_live(uint32_t kind, uint64_t arg) const override;
 
 private:
   enum TimerKind : uint32_t { FORWARD, ATTEMPT_TIMEOUT, DISCOVERY, DISCOVERY_TIMEOUT, HEALTH, HEALTH_TIMEOUT };

@@ -19,8 +19,6 @@ void ServiceInstance::reset()
 {
   inflight_.clear();
   free_.clear();
-  cpu_queue_.clear();
-  cpu_slot_ = -1;
   registered_ = false;
   registry_conn_ = 0;
 }
@@ -131,14 +129,17 @@ void ServiceInstance::on_message(Message& m)
           r.endpoint = match_endpoint(body.endpoint, body.data.get());
           if (r.endpoint && r.endpoint->method != "*" && (r.endpoint->method == "POST") != body.post)
             r.endpoint = nullptr;
-          double overhead = model_.request_overhead_ms / 1000.0;
+          // Latency that does not occupy the thread (the framework's own delays): the answer leaves this
+          // much later than the handler writes it.
+          r.extra_s = model_.request_overhead_ms / 1000.0;
           if (global_.overhead_jitter_ms > 0)
-            overhead += jitter_.exponential(global_.overhead_jitter_ms) / 1000.0;
-          after(overhead, HANDLE, token(slot));
+            r.extra_s += jitter_.exponential(global_.overhead_jitter_ms) / 1000.0;
+          handle(slot);
         } else if constexpr (std::is_same_v<T, HealthRequest>) {
           uint32_t slot = open_slot(m);
           inflight_[slot].health = true;
-          after(global_.health_overhead_ms / 1000.0, HANDLE, token(slot));
+          inflight_[slot].extra_s = global_.health_overhead_ms / 1000.0;
+          handle(slot);
         } else if constexpr (std::is_same_v<T, Reply>) {
           if (m.conn != registry_conn_)
             return; // an answer to a call that already timed out
@@ -167,13 +168,15 @@ void ServiceInstance::on_message(Message& m)
 void ServiceInstance::handle(uint32_t slot)
 {
   Inflight& r = inflight_[slot];
+  double cpu_flops = 0;
+  double wait_s = 0; // after the CPU part: setTimeout delay and database time
   if (r.health) {
     r.status = 200;
   } else if (!r.endpoint) {
     r.status = 404;
   } else if (r.endpoint->handler == "work") {
-    r.cpu_flops = r.endpoint->cpu_flops;
-    r.wait_s = r.endpoint->delay_ms * slow_factor_ / 1000.0;
+    cpu_flops = r.endpoint->cpu_flops;
+    wait_s = r.endpoint->delay_ms * slow_factor_ / 1000.0;
   } else {
     unsigned char salt[16];
     salts_.fill(salt, sizeof salt);
@@ -182,43 +185,13 @@ void ServiceInstance::handle(uint32_t slot)
     LogicOutcome out = run_endpoint_logic(shared_, global_, *r.endpoint, r.data.get(), me.name, secret, now(), salt);
     r.status = out.status;
     r.body = std::move(out.body);
-    r.cpu_flops = out.cpu_flops + r.endpoint->cpu_flops;
-    r.wait_s = (out.wait_s + r.endpoint->delay_ms / 1000.0) * slow_factor_;
+    cpu_flops = out.cpu_flops + r.endpoint->cpu_flops;
+    wait_s = (out.wait_s + r.endpoint->delay_ms / 1000.0) * slow_factor_;
   }
-  // Everything on the single thread waits its turn, health checks included (Node's event loop).
-  cpu_queue_.push_back(slot);
-  if (cpu_slot_ < 0)
-    start_next_cpu();
-}
-
-void ServiceInstance::start_next_cpu()
-{
-  while (!cpu_queue_.empty()) {
-    uint32_t slot = cpu_queue_.front();
-    cpu_queue_.pop_front();
-    if (!inflight_[slot].active)
-      continue;
-    if (inflight_[slot].cpu_flops > 0) {
-      cpu_slot_ = static_cast<int>(slot);
-      start_exec(inflight_[slot].cpu_flops);
-      return;
-    }
-    after_cpu(slot);
-  }
-}
-
-void ServiceInstance::on_exec_done()
-{
-  uint32_t slot = static_cast<uint32_t>(cpu_slot_);
-  cpu_slot_ = -1;
-  after_cpu(slot);
-  start_next_cpu();
-}
-
-void ServiceInstance::after_cpu(uint32_t slot)
-{
-  if (inflight_[slot].wait_s > 0)
-    after(inflight_[slot].wait_s, REPLY, token(slot));
+  // Synchronous work (bcrypt, an endpoint's cpu_flops) holds the single thread: everything else waits.
+  charge(cpu_flops);
+  if (wait_s > 0)
+    after_work(wait_s, REPLY, token(slot));
   else
     reply(slot);
 }
@@ -231,10 +204,20 @@ void ServiceInstance::reply(uint32_t slot)
     status = 500;
   uint64_t bytes = r.health ? global_.messages.control_bytes
                             : (r.endpoint ? r.endpoint->response_bytes : global_.messages.response_bytes);
-  send(r.from, r.conn, Reply{status, self_, std::move(r.body)}, bytes);
+  if (r.extra_s > 0)
+    send_later(r.extra_s, r.from, r.conn, Reply{status, self_, std::move(r.body)}, bytes);
+  else
+    send(r.from, r.conn, Reply{status, self_, std::move(r.body)}, bytes);
   r.active = false;
   r.data.reset();
   free_.push_back(slot);
+}
+
+bool ServiceInstance::timer_live(uint32_t kind, uint64_t arg) const
+{
+  if (kind == CALL_TIMEOUT)
+    return arg == registry_conn_;
+  return true;
 }
 
 void ServiceInstance::on_timer(uint32_t kind, uint64_t arg)
@@ -250,15 +233,12 @@ void ServiceInstance::on_timer(uint32_t kind, uint64_t arg)
   case CALL_TIMEOUT:
   case TIMER_REFUSED:
     if (arg == registry_conn_) {
+      close_connection(arg);
       registry_conn_ = 0;
       if (!registry_call_is_heartbeat_)
         world_.recorder().event(now(), self_, "instance.register_failed", self_,
                                 kind == CALL_TIMEOUT ? "timeout" : "refused");
     }
-    break;
-  case HANDLE:
-    if (Inflight* r = from_token(arg))
-      handle(static_cast<uint32_t>(r - inflight_.data()));
     break;
   case REPLY:
     if (Inflight* r = from_token(arg))

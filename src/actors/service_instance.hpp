@@ -1,7 +1,7 @@
 // One auth / data / compute instance (a Node process): receives ApiRequest and HealthRequest, sends Reply;
 // registers with the registry and heartbeats (RegisterRequest, HeartbeatRequest → Reply). Single-threaded:
-// CPU work (endpoint flops, password hashing) runs one piece at a time on the host; waiting (setTimeout,
-// database, network) does not block it.
+// CPU work (endpoint flops, password hashing) is charged to the event that does it (sim/event_loop);
+// waiting (setTimeout, database, network) does not block it.
 #pragma once
 
 #include "sim/event_loop.hpp"
@@ -37,10 +37,10 @@ protected:
   void on_start() override;
   void on_message(Message& m) override;
   void on_timer(uint32_t kind, uint64_t arg) override;
-  void on_exec_done() override;
+  bool timer_live(uint32_t kind, uint64_t arg) const override;
 
 private:
-  enum TimerKind : uint32_t { HEARTBEAT, CALL_TIMEOUT, HANDLE, REPLY };
+  enum TimerKind : uint32_t { HEARTBEAT, CALL_TIMEOUT, REPLY };
   struct Inflight {
     bool active = false;
     int from = -1;
@@ -49,8 +49,7 @@ private:
     const EndpointModel* endpoint = nullptr;
     std::shared_ptr<const RequestData> data;
     bool health = false;
-    double cpu_flops = 0;
-    double wait_s = 0; // after the CPU part: setTimeout delay and database time
+    double extra_s = 0; // latency off the thread, added to the answer
     int status = 200;
     std::shared_ptr<const std::string> body;
   };
@@ -59,10 +58,8 @@ private:
   uint32_t open_slot(const Message& m);
   const EndpointModel* match_endpoint(uint32_t endpoint_index, const RequestData* data);
   void handle(uint32_t slot);
-  void after_cpu(uint32_t slot);
   void reply(uint32_t slot);
   void call_registry(Body&& body);
-  void start_next_cpu();
 
   SharedServices& shared_;
   const ServiceModel& model_;
@@ -72,8 +69,6 @@ private:
   RandomStream salts_;
   std::vector<Inflight> inflight_;
   std::vector<uint32_t> free_;
-  std::deque<uint32_t> cpu_queue_;
-  int cpu_slot_ = -1;
   std::vector<int> endpoint_cache_; // World endpoint index → model endpoint (-1 none, -2 not looked up)
   bool registered_ = false;
   uint64_t next_conn_ = 1;

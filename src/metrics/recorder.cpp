@@ -67,6 +67,7 @@ Recorder::Recorder(Recorder&& o) noexcept
 {
   for (int t = 0; t < 3; t++)
     lb[t] = o.lb[t];
+  processes = std::move(o.processes);
   registrations = o.registrations;
   heartbeats = o.heartbeats;
   unknown_heartbeats = o.unknown_heartbeats;
@@ -299,6 +300,43 @@ void Recorder::close_series_second()
   x.p95_ms = nearest_rank(v, 95);
   x.p99_ms = nearest_rank(v, 99);
   v.clear();
+}
+
+void Recorder::busy_interval(int id, double start, double end, double cpu_s)
+{
+  ProcessStats& p = process(id);
+  p.busy_s += end - start;
+  p.cpu_s += cpu_s;
+  if (end <= start) // zero-length: all at one instant
+    end = start;
+  auto second = static_cast<size_t>(start < 0 ? 0 : start);
+  auto last = static_cast<size_t>(end < 0 ? 0 : end);
+  if (p.busy_by_second.size() <= last) {
+    p.busy_by_second.resize(last + 1, 0.0f);
+    p.cpu_by_second.resize(last + 1, 0.0f);
+  }
+  double span = end - start;
+  for (size_t s = second; s <= last; s++) {
+    double from = std::max(start, static_cast<double>(s));
+    double to = std::min(end, static_cast<double>(s + 1));
+    double part = span > 0 ? (to - from) : 0;
+    p.busy_by_second[s] += static_cast<float>(part);
+    p.cpu_by_second[s] += static_cast<float>(span > 0 ? cpu_s * part / span : cpu_s);
+  }
+}
+
+void Recorder::ready_length(int id, double at, uint64_t length, uint64_t bytes)
+{
+  ProcessStats& p = process(id);
+  if (length > p.max_ready)
+    p.max_ready = length;
+  if (bytes > p.max_ready_bytes)
+    p.max_ready_bytes = bytes;
+  auto second = static_cast<size_t>(at < 0 ? 0 : at);
+  if (p.ready_by_second.size() <= second)
+    p.ready_by_second.resize(second + 1, 0);
+  if (length > p.ready_by_second[second])
+    p.ready_by_second[second] = static_cast<uint32_t>(length);
 }
 
 } // namespace svcsim

@@ -66,6 +66,20 @@ struct SecondStats {
   double mean_ms = 0, p50_ms = 0, p95_ms = 0, p99_ms = 0;
 };
 
+// One process's thread and sockets (SPEC §1b), for summary.json's "processes" and the per-second table.
+struct ProcessStats {
+  double cpu_s = 0;  // CPU time its thread consumed (flops / its host's core speed)
+  double busy_s = 0; // time its thread had work: running, or waiting for a core of its host
+  uint64_t events = 0, wakeups = 0;
+  uint64_t max_ready = 0;        // events ready and waiting for the thread (Node's pending I/O and timers)
+  uint64_t max_ready_bytes = 0;  // bytes of the messages among them (memory held by queued work)
+  uint64_t max_accept_queue = 0; // connections waiting in its listening socket's accept queue
+  uint64_t connections_opened = 0, handshakes_dropped = 0, syn_retransmits = 0;
+  // Per simulated second: busy time, CPU time, most events waiting.
+  std::vector<float> busy_by_second, cpu_by_second;
+  std::vector<uint32_t> ready_by_second;
+};
+
 class Recorder
 {
 public:
@@ -91,6 +105,12 @@ public:
   void finish();
 
   TypeCounters lb[3];
+  // Per component id (sized by the World).
+  std::vector<ProcessStats> processes;
+  ProcessStats& process(int id) { return processes[static_cast<size_t>(id)]; }
+  // The thread of `id` ran (or waited for a core) from start to end and consumed cpu_s of CPU.
+  void busy_interval(int id, double start, double end, double cpu_s);
+  void ready_length(int id, double at, uint64_t length, uint64_t bytes);
   uint64_t registrations = 0, heartbeats = 0, unknown_heartbeats = 0;
 
   uint64_t request_count() const { return next_id_; }

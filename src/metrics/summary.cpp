@@ -1,5 +1,7 @@
 #include "metrics/summary.hpp"
 
+#include "metrics/process_report.hpp"
+
 #include "metrics/fault_report.hpp"
 #include "metrics/percentile.hpp"
 
@@ -203,6 +205,8 @@ ojson build_summary(const Scenario& sc, const RunOutput& run, const std::string&
     comps[c.name] = {{"host", c.host}, {"start_s", round6(c.start_s)}, {"started", run.component_started[i] != 0}};
   }
   s["components"] = comps;
+  if (sc.model.process.cpu)
+    add_process_report(s, sc, run);
   return s;
 }
 

@@ -1,5 +1,7 @@
 #include "parse/model_parser.hpp"
 
+#include "parse/process_model_parser.hpp"
+
 #include <cstdint>
 
 namespace svcsim
@@ -265,6 +267,10 @@ Model read_model(Checker& checker, const json& params, const std::string& pointe
     s.num("timeout_s", m.client.timeout_s, POSITIVE);
     s.num("overhead_ms", m.client.overhead_ms, NON_NEGATIVE);
   }
+  top.allow("process");
+  read_process_model(checker, params, pointer, m.process);
+  top.allow("connections");
+  read_connection_model(checker, params, pointer, m.connections);
   top.allow("services");
   std::string services_pointer = pointer_append(pointer, "services");
   if (!params.contains("services")) {

@@ -1,5 +1,8 @@
 #include "sim/event_loop.hpp"
 
+#include "metrics/recorder.hpp"
+#include "policy/thread_rules.hpp"
+
 #include <algorithm>
 
 namespace svcsim
@@ -10,9 +13,37 @@ namespace sg4 = simgrid::s4u;
 // Timers computed as `when - now` can wake a few ulps early (NOTES-simgrid): anything due within this is due.
 constexpr double DUE_EPSILON_S = 1e-9;
 
-EventLoop::EventLoop(World& world, int self) : world_(world), self_(self)
+static CostGroup cost_group(const Component& c)
+{
+  switch (c.kind) {
+  case ComponentKind::REGISTRY:
+    return CostGroup::REGISTRY;
+  case ComponentKind::LOAD_BALANCER:
+    return CostGroup::LOAD_BALANCER;
+  case ComponentKind::FAULT_DETECTOR:
+    return CostGroup::FAULT_DETECTOR;
+  case ComponentKind::INSTANCE:
+    return static_cast<CostGroup>(static_cast<int>(CostGroup::AUTH) + static_cast<int>(c.type));
+  case ComponentKind::CLIENT:
+  case ComponentKind::FAULT_INJECTOR:
+    break;
+  }
+  return CostGroup::CLIENT;
+}
+
+EventLoop::EventLoop(World& world, int self)
+    : world_(world), self_(self), process_model_(world.scenario().model.process),
+      conn_model_(world.scenario().model.connections)
 {
   lanes_.reserve(MAX_LANES); // never reallocated: dispatch may add timers while a lane is being read
+  const Process& p = world.proc(self);
+  // Every process of the system has its thread; with the model's process CPU off, its events cost nothing
+  // and only explicit work (bcrypt, endpoints' cpu_flops) occupies it. The operator's fault injector is not
+  // a process of the system.
+  static const ThreadCosts FREE{};
+  if (p.component->kind != ComponentKind::FAULT_INJECTOR)
+    costs_ = process_model_.cpu ? &process_model_.costs[static_cast<int>(cost_group(*p.component))] : &FREE;
+  core_speed_ = p.host->get_speed();
 }
 
 // ---- timers: a heap for arbitrary due times, FIFO lanes for repeated delays ----
@@ -104,17 +135,9 @@ void EventLoop::clear_timers()
   next_source_ = NEXT_UNKNOWN;
 }
 
-// ---- sending ----
+// ---- sockets: the kernel's side ----
 
-SendResult EventLoop::send(int to, uint64_t conn, Body&& body, uint64_t bytes)
-{
-  SendResult r = world_.send(self_, to, conn, std::move(body), bytes);
-  if (r == SendResult::REFUSED)
-    after(world_.round_trip(self_, to), TIMER_REFUSED, conn);
-  return r;
-}
-
-void EventLoop::send_later(double delay, int to, uint64_t conn, Body&& body, uint64_t bytes)
+uint32_t EventLoop::defer(int to, uint64_t conn, Body&& body, uint64_t bytes)
 {
   uint32_t slot;
   if (!deferred_free_.empty()) {
@@ -125,17 +148,252 @@ void EventLoop::send_later(double delay, int to, uint64_t conn, Body&& body, uin
     d.conn = conn;
     d.body = std::move(body);
     d.bytes = bytes;
+    d.retry = 0;
+    d.cancelled = false;
   } else {
     slot = static_cast<uint32_t>(deferred_.size());
     deferred_.push_back(Deferred{to, conn, std::move(body), bytes});
   }
-  after(delay, TIMER_SEND, slot);
+  return slot;
 }
 
-void EventLoop::start_exec(double flops)
+void EventLoop::transmit(int to, uint64_t conn, Body&& body, uint64_t bytes, bool new_conn)
 {
-  exec_ = sg4::this_actor::exec_init(flops);
-  exec_->start();
+  switch (world_.send(self_, to, conn, std::move(body), bytes, new_conn)) {
+  case SendResult::REFUSED:
+    after(world_.round_trip(self_, to), TIMER_REFUSED, conn);
+    break;
+  case SendResult::SYN_DROPPED: { // the body was not taken: keep it for the retransmissions
+    uint32_t slot = defer(to, conn, std::move(body), bytes);
+    deferred_[slot].first_syn = now_;
+    auto it = open_requests_.find(conn);
+    if (it != open_requests_.end())
+      it->second.handshake = static_cast<int32_t>(slot);
+    at(now_ + *syn_retry_after(conn_model_, 0), TIMER_SYN_RETRY, slot);
+    break;
+  }
+  case SendResult::SENT:
+  case SendResult::DROPPED:
+    break;
+  }
+}
+
+void EventLoop::retransmit_syn(uint32_t slot)
+{
+  Deferred& d = deferred_[slot];
+  if (d.cancelled) { // the requester gave up meanwhile: the socket is closed, the kernel stops trying
+    d.body.emplace<ConnectionReset>();
+    deferred_free_.push_back(slot);
+    return;
+  }
+  world_.recorder().process(self_).syn_retransmits++;
+  SendResult r = world_.send(self_, d.to, d.conn, std::move(d.body), d.bytes, true);
+  if (r == SendResult::SYN_DROPPED) {
+    d.retry++;
+    if (auto next = syn_retry_after(conn_model_, d.retry)) {
+      at(d.first_syn + *next, TIMER_SYN_RETRY, slot);
+      return;
+    }
+    at(d.first_syn + conn_model_.syn_give_up_s, TIMER_REFUSED, d.conn); // connect() fails: ETIMEDOUT
+  } else if (r == SendResult::REFUSED) {
+    after(world_.round_trip(self_, d.to), TIMER_REFUSED, d.conn);
+  }
+  auto it = open_requests_.find(d.conn);
+  if (it != open_requests_.end())
+    it->second.handshake = -1;
+  d.body.emplace<ConnectionReset>();
+  deferred_free_.push_back(slot);
+}
+
+bool EventLoop::take_connection(int to, uint64_t conn)
+{
+  Pool& pool = pools_[to];
+  // Both sides close a socket that stayed idle for the keep-alive timeout.
+  while (!pool.idle_since.empty() && now_ - pool.idle_since.front() >= conn_model_.idle_timeout_s)
+    pool.idle_since.pop_front();
+  bool fresh = !conn_model_.keep_alive || pool.idle_since.empty();
+  if (fresh)
+    world_.recorder().process(self_).connections_opened++;
+  else
+    pool.idle_since.pop_back(); // the most recently used idle socket (Node's agent: scheduling 'lifo')
+  open_requests_[conn] = OpenRequest{to, -1};
+  return fresh;
+}
+
+void EventLoop::answer_arrived(const Message& m)
+{
+  auto it = open_requests_.find(m.conn);
+  if (it == open_requests_.end() || it->second.to != m.from)
+    return; // an answer on a socket this side already destroyed
+  open_requests_.erase(it);
+  if (!conn_model_.keep_alive || std::holds_alternative<ConnectionReset>(m.body))
+    return;
+  Pool& pool = pools_[m.from];
+  if (pool.idle_since.size() < static_cast<size_t>(conn_model_.max_idle_per_destination))
+    pool.idle_since.push_back(now_); // kept for the next request; beyond maxFreeSockets it is closed
+}
+
+void EventLoop::close_connection(uint64_t conn)
+{
+  auto it = open_requests_.find(conn);
+  if (it == open_requests_.end())
+    return;
+  if (it->second.handshake >= 0)
+    deferred_[static_cast<size_t>(it->second.handshake)].cancelled = true;
+  open_requests_.erase(it);
+}
+
+// ---- sending: the application's side ----
+
+void EventLoop::send(int to, uint64_t conn, Body&& body, uint64_t bytes)
+{
+  bool new_conn = is_request(body) && take_connection(to, conn);
+  if (!in_event_) {
+    transmit(to, conn, std::move(body), bytes, new_conn);
+    return;
+  }
+  event_flops_ += costs_->send_flops[body.index()] + (new_conn ? costs_->connect_flops : 0);
+  outbox_.push_back(Outgoing{to, conn, std::move(body), bytes, new_conn});
+}
+
+void EventLoop::send_later(double delay, int to, uint64_t conn, Body&& body, uint64_t bytes)
+{
+  if (in_event_)
+    event_flops_ += costs_->send_flops[body.index()];
+  after_event(delay, TIMER_SEND, defer(to, conn, std::move(body), bytes));
+}
+
+void EventLoop::after_event(double delay, uint32_t kind, uint64_t arg)
+{
+  if (in_event_)
+    after_work_.push_back(PendingTimer{delay, kind, arg});
+  else
+    after(delay, kind, arg);
+}
+
+void EventLoop::after_work(double delay, uint32_t kind, uint64_t arg)
+{
+  after_event(delay, kind, arg);
+}
+
+void EventLoop::charge(double flops)
+{
+  if (in_event_)
+    event_charge_ += flops;
+}
+
+// ---- the thread ----
+
+void EventLoop::dispatch_timer(uint32_t kind, uint64_t arg)
+{
+  if (!timer_live(kind, arg))
+    return; // cleared: it costs nothing
+  if (cpu_on())
+    enqueue(nullptr, kind, arg);
+  else
+    on_timer(kind, arg);
+}
+
+void EventLoop::enqueue(Message* m, uint32_t kind, uint64_t arg)
+{
+  ready_.push_back(Ready{m, kind, arg});
+  if (m)
+    ready_bytes_ += m->bytes;
+  world_.recorder().ready_length(self_, now_, ready_.size(), ready_bytes_);
+}
+
+// Handles ready events one after the other until one needs CPU time: its execution then runs on the host
+// and end_event() picks up where this left off. The first event after the thread was idle pays the wake-up;
+// each turn of the loop first accepts the connections that arrived before it began.
+void EventLoop::start_events()
+{
+  Recorder& rec = world_.recorder();
+  ProcessStats& stats = rec.process(self_);
+  while (!computing() && !ready_.empty()) {
+    Ready r = ready_.front();
+    ready_.pop_front();
+    double flops = 0;
+    // Work found ready at the very moment the last event ended (it waited in the mailbox) is part of the
+    // same busy period: no wake-up.
+    if (!busy_ && now_ > idle_since_) {
+      busy_ = true;
+      flops += wake_flops(*costs_, process_model_.wake_cooling_ms / 1000.0, now_ - idle_since_);
+      stats.wakeups++;
+    }
+    busy_ = true;
+    if (iteration_left_ == 0) {
+      iteration_left_ = ready_.size() + 1;
+      if (unaccepted_ > 0) { // libuv accepts until EAGAIN: everything queued on the listening socket
+        flops += costs_->accept_flops * static_cast<double>(unaccepted_);
+        world_.accepted(self_, unaccepted_);
+        unaccepted_ = 0;
+      }
+    }
+    iteration_left_--;
+    in_event_ = true;
+    event_flops_ = 0;
+    event_charge_ = 0;
+    if (r.msg) {
+      ready_bytes_ -= r.msg->bytes;
+      event_flops_ += costs_->recv_flops[r.msg->body.index()];
+      answer_arrived(*r.msg);
+      on_message(*r.msg);
+      world_.recycle(r.msg);
+    } else {
+      event_flops_ += costs_->timer_flops;
+      on_timer(r.kind, r.arg);
+    }
+    in_event_ = false;
+    flops += warmup_factor(process_model_, *costs_, events_handled_) * event_flops_ + event_charge_;
+    events_handled_++;
+    stats.events++;
+    if (flops > 0) {
+      job_flops_ = flops;
+      job_left_ = flops;
+      busy_start_ = now_;
+      next_slice();
+      return;
+    }
+    flush_event();
+  }
+  if (!computing() && ready_.empty()) {
+    busy_ = false;
+    idle_since_ = now_;
+  }
+}
+
+// The thread asks its host for a core (sim/world: the host's run queue) for at most one time slice of the
+// work left: longer work goes back to the queue after each slice, as the kernel's scheduler does.
+void EventLoop::next_slice()
+{
+  double slice = process_model_.cpu_slice_ms > 0 ? process_model_.cpu_slice_ms / 1000.0 * core_speed_ : job_left_;
+  double run = std::min(job_left_, slice);
+  job_left_ -= run;
+  if (job_left_ < 1e-9 * job_flops_)
+    job_left_ = 0;
+  busy_until_ = world_.cpu_run(self_, now_, run);
+}
+
+void EventLoop::end_event()
+{
+  world_.recorder().busy_interval(self_, busy_start_, now_, job_flops_ / core_speed_);
+  busy_until_ = -1;
+  flush_event();
+  if (ready_.empty()) {
+    busy_ = false;
+    idle_since_ = now_;
+  }
+}
+
+// The event's CPU work is done: what it wrote leaves now, and the timers that follow the work start.
+void EventLoop::flush_event()
+{
+  for (auto& o : outbox_)
+    transmit(o.to, o.conn, std::move(o.body), o.bytes, o.new_conn);
+  outbox_.clear();
+  for (const auto& t : after_work_)
+    after(t.delay, t.kind, t.arg);
+  after_work_.clear();
 }
 
 // ---- kill -STOP / -CONT ----
@@ -143,15 +401,11 @@ void EventLoop::start_exec(double flops)
 void EventLoop::hang()
 {
   hung_ = true;
-  if (exec_)
-    exec_->suspend();
 }
 
 void EventLoop::resume()
 {
   hung_ = false;
-  if (exec_)
-    exec_->resume();
   if (blocked_)
     resumed_->release();
 }
@@ -175,12 +429,26 @@ void EventLoop::run()
   Process& me = world_.proc(self_);
   now_ = sg4::Engine::get_clock();
   clear_timers();
-  exec_ = nullptr;
+  busy_until_ = -1;
   hung_ = false;
   blocked_ = false;
   resumed_ = sg4::Semaphore::create(0);
   deferred_.clear();
   deferred_free_.clear();
+  // A new process: an empty thread (cold code, nothing queued) and no sockets.
+  ready_.clear();
+  ready_bytes_ = 0;
+  outbox_.clear();
+  after_work_.clear();
+  in_event_ = false;
+  busy_ = false;
+  idle_since_ = now_;
+  events_handled_ = 0;
+  iteration_left_ = 0;
+  unaccepted_ = 0;
+  pools_.clear();
+  open_requests_.clear();
+  world_.reset_accept_queue(self_);
   me.mailbox->set_receiver(sg4::Actor::self());
   const uint32_t incarnation = me.incarnation;
   Message* incoming = nullptr;
@@ -197,25 +465,30 @@ void EventLoop::run()
       Timer timer = *next;
       pop_timer(source);
       if (timer.kind == TIMER_SEND) {
-        Deferred& d = deferred_[timer.arg];
-        send(d.to, d.conn, std::move(d.body), d.bytes);
+        Deferred d = std::move(deferred_[timer.arg]); // send() may defer again (a dropped SYN): deferred_ can grow
         deferred_free_.push_back(static_cast<uint32_t>(timer.arg));
+        send(d.to, d.conn, std::move(d.body), d.bytes);
+      } else if (timer.kind == TIMER_SYN_RETRY) {
+        retransmit_syn(static_cast<uint32_t>(timer.arg));
       } else {
-        on_timer(timer.kind, timer.arg);
+        dispatch_timer(timer.kind, timer.arg);
       }
     }
+    if (cpu_on() && !computing() && !ready_.empty())
+      start_events();
     if (!keep_running())
       break;
-    if (exec_) {
-      if (waiting_.size() == 1)
-        waiting_.push_back(exec_);
-      else if (waiting_[1].get() != exec_.get())
-        waiting_[1] = exec_;
-    } else if (waiting_.size() == 2) {
-      waiting_.pop_back();
+    if (computing() && now_ >= busy_until_ - DUE_EPSILON_S) { // a time slice ended
+      if (job_left_ > 0)
+        next_slice();
+      else
+        end_event();
+      continue;
     }
-    next = next_timer(source); // cached: the dispatch loop looked it up
+    next = next_timer(source);
     double timeout = next ? std::max(0.0, next->when - now_) : -1.0;
+    if (computing() && (timeout < 0 || busy_until_ - now_ < timeout))
+      timeout = std::max(0.0, busy_until_ - now_);
     ssize_t done = sg4::Activity::wait_any_for(waiting_, timeout);
     now_ = sg4::Engine::get_clock();
     wait_while_hung(); // what arrived while the process was stopped is handled after it resumes
@@ -223,12 +496,19 @@ void EventLoop::run()
       Message* m = incoming;
       receive = me.mailbox->get_async<Message>(&incoming);
       waiting_[0] = receive;
-      if (m->incarnation == incarnation) // a message for an earlier life of this process is stale
+      if (m->incarnation != incarnation) { // a message for an earlier life of this process is stale
+        world_.recycle(m);
+      } else if (cpu_on()) {
+        if (m->new_conn)
+          unaccepted_++;
+        enqueue(m, 0, 0);
+      } else {
+        if (m->new_conn)
+          world_.accepted(self_, 1);
+        answer_arrived(*m);
         on_message(*m);
-      world_.recycle(m);
-    } else if (done == 1 && exec_) {
-      exec_ = nullptr;
-      on_exec_done();
+        world_.recycle(m);
+      }
     }
   }
   waiting_.clear();

@@ -1,7 +1,10 @@
 // One event-loop actor per component (NOTES-simgrid: the design that scales): a permanent-receiver
-// mailbox with one pending receive, the component's own timers, and at most one CPU execution (the
-// component's single thread, as in Node). The loop waits on the receive (and the execution) until the next
-// timer is due; timers and messages are dispatched to the subclass.
+// mailbox with one pending receive and the component's own timers. With the model's process CPU on
+// (SPEC §1b) every component is a Node process: one thread that pays CPU, on its host's cores, for every
+// event it handles (a message received, a timer fired) and every message it sends; events that become
+// ready while it is busy wait their turn; waking an idle thread costs extra, once per busy period. The
+// loop also keeps the process's sockets: keep-alive pools per destination and the accepting side of its
+// listening socket. The subclasses hold the seed's logic only.
 #pragma once
 
 #include "sim/messages.hpp"
@@ -10,6 +13,8 @@
 #include <simgrid/s4u.hpp>
 
 #include <cstdint>
+#include <deque>
+#include <unordered_map>
 #include <vector>
 
 namespace svcsim
@@ -37,28 +42,40 @@ public:
   const std::string& name() const { return world_.proc(self_).component->name; }
 
 protected:
-  // Reserved timer kind: a connection this actor opened was refused (arg = conn).
-  static constexpr uint32_t TIMER_REFUSED = 0xFFFFFFFF;
-  static constexpr uint32_t TIMER_SEND = 0xFFFFFFFE; // handled by the loop: a deferred send is due
+  // Reserved timer kinds, handled by the loop.
+  static constexpr uint32_t TIMER_REFUSED = 0xFFFFFFFF;   // a connection this actor opened failed (arg = conn)
+  static constexpr uint32_t TIMER_SEND = 0xFFFFFFFE;      // kernel: a deferred send is due
+  static constexpr uint32_t TIMER_SYN_RETRY = 0xFFFFFFFD; // kernel: a dropped SYN is sent again
 
   virtual void on_start() = 0;
   virtual void on_message(Message& m) = 0;
   virtual void on_timer(uint32_t kind, uint64_t arg) = 0;
-  virtual void on_exec_done() {}
+  // Whether a due timer still has work to do. A timer whose reason is gone (the answer came first) is
+  // cleared, as clearTimeout does: it costs the thread nothing.
+  virtual bool timer_live(uint32_t /*kind*/, uint64_t /*arg*/) const { return true; }
   // Returns false when the loop should end (non-daemon actors that finished their work).
   virtual bool keep_running() const { return true; }
 
-  // The simulated clock as of this actor's last wake-up. Time only moves while the actor blocks, so this is
-  // Engine::get_clock() without a call into SimGrid per use.
+  // The simulated clock as of the start of the event being handled (Node's cached loop time).
   double now() const { return now_; }
   void at(double when, uint32_t kind, uint64_t arg);
   // A timer `delay` from now. Timers with the same delay are due in the order they were set, so they go to a
   // FIFO lane (O(1)) instead of the heap; the dispatch order is the same: by due time, then by creation.
   void after(double delay, uint32_t kind, uint64_t arg);
-  // Sends through the World; a refusal comes back as TIMER_REFUSED after one round trip.
-  SendResult send(int to, uint64_t conn, Body&& body, uint64_t bytes);
-  // Sends after a local delay (processing overhead); the message is built now.
+  // A timer `delay` after the CPU work of the event being handled ends (work that follows a synchronous
+  // computation, such as a database write after a bcrypt hash).
+  void after_work(double delay, uint32_t kind, uint64_t arg);
+  // Sends when the event's CPU work ends; a refusal comes back as TIMER_REFUSED after one round trip.
+  // A request takes an idle keep-alive connection to `to` or opens one.
+  void send(int to, uint64_t conn, Body&& body, uint64_t bytes);
+  // Sends after a local delay that does not occupy the thread; the message is built now.
   void send_later(double delay, int to, uint64_t conn, Body&& body, uint64_t bytes);
+  // The requester gave up on the request it sent on `conn` (its timeout): the socket is destroyed, a
+  // handshake still being retried is abandoned.
+  void close_connection(uint64_t conn);
+  // Extra CPU for the event being handled (bcrypt, an endpoint's cpu_flops): native work, its cost does not
+  // depend on the JIT's warm-up.
+  void charge(double flops);
   // Node's setInterval: the next tick is one interval after this one fired; a tick that fired late (the
   // process was stopped) moves the schedule to now + interval.
   double next_tick(double scheduled, double interval) const
@@ -66,9 +83,6 @@ protected:
     double t = now();
     return (t - scheduled > 1e-6 ? t : scheduled) + interval;
   }
-  // Starts a CPU execution on this component's host (only one at a time: the single thread).
-  void start_exec(double flops);
-  bool exec_running() const { return exec_ != nullptr; }
 
   World& world_;
   const int self_;
@@ -101,12 +115,45 @@ private:
     }
   };
   static constexpr size_t MAX_LANES = 2;
+  // A message waiting for the kernel: a deferred send, or a request whose SYN was dropped.
   struct Deferred {
     int to;
     uint64_t conn;
     Body body;
     uint64_t bytes;
+    double first_syn = 0;
+    uint32_t retry = 0;
+    bool cancelled = false;
   };
+  // An event ready for the thread: a message, or a due timer (msg null).
+  struct Ready {
+    Message* msg;
+    uint32_t kind;
+    uint64_t arg;
+  };
+  struct Outgoing {
+    int to;
+    uint64_t conn;
+    Body body;
+    uint64_t bytes;
+    bool new_conn;
+  };
+  struct PendingTimer {
+    double delay;
+    uint32_t kind;
+    uint64_t arg;
+  };
+  // Idle keep-alive sockets to one destination, by the time each became idle (newest last: reused first).
+  struct Pool {
+    std::deque<double> idle_since;
+  };
+  // A request this process sent and has not had an answer to: on the connection it holds, or still in its
+  // handshake (deferred slot >= 0).
+  struct OpenRequest {
+    int to;
+    int32_t handshake;
+  };
+
   // The earliest timer (heap top or a lane front), or null; `source` is -1 for the heap, else the lane.
   // Cached until a timer is added before it or one is removed.
   const Timer* next_timer(int& source);
@@ -114,6 +161,22 @@ private:
   void note_new_timer(const Timer& t);
   void heap_push(const Timer& t);
   void clear_timers();
+  uint32_t defer(int to, uint64_t conn, Body&& body, uint64_t bytes);
+
+  // The kernel's side: puts a message on the wire now (connection choice, handshake, refusal).
+  void transmit(int to, uint64_t conn, Body&& body, uint64_t bytes, bool new_conn);
+  void retransmit_syn(uint32_t slot);
+  // A request's socket: an idle keep-alive one to `to`, or a new one (true).
+  bool take_connection(int to, uint64_t conn);
+  void answer_arrived(const Message& m);
+  void after_event(double delay, uint32_t kind, uint64_t arg);
+  // The thread: events ready, the one being handled, its CPU execution.
+  bool cpu_on() const { return costs_ != nullptr; }
+  void dispatch_timer(uint32_t kind, uint64_t arg);
+  void enqueue(Message* m, uint32_t kind, uint64_t arg);
+  void start_events();
+  void end_event();
+  void flush_event();
 
   std::vector<Deferred> deferred_;
   std::vector<uint32_t> deferred_free_;
@@ -124,11 +187,35 @@ private:
   int next_source_ = NEXT_UNKNOWN; // the cached answer of next_timer
   double now_ = 0;
   void wait_while_hung();
-  simgrid::s4u::ExecPtr exec_;
   simgrid::s4u::SemaphorePtr resumed_;
   bool hung_ = false;
   bool blocked_ = false;
-  std::vector<simgrid::s4u::ActivityPtr> waiting_; // [0] = the pending receive, [1] = the execution if any
+  std::vector<simgrid::s4u::ActivityPtr> waiting_; // the pending receive
+
+  const ThreadCosts* costs_ = nullptr; // null: no thread (the fault injector: every event handled at once)
+  const ProcessModel& process_model_;
+  const ConnectionModel& conn_model_;
+  double core_speed_ = 1e9;
+  std::deque<Ready> ready_;
+  uint64_t ready_bytes_ = 0;
+  std::vector<Outgoing> outbox_;
+  std::vector<PendingTimer> after_work_;
+  bool in_event_ = false;
+  bool busy_ = false;       // in a busy period: an event is being handled or more are ready
+  double busy_start_ = 0;   // when the event being handled started
+  double idle_since_ = 0;   // when the thread last ran out of work
+  double event_flops_ = 0;  // the event being handled: costs that scale with warm-up
+  double event_charge_ = 0; // ... and native work
+  double job_flops_ = 0;    // the CPU work of the event being handled
+  double job_left_ = 0;     // ... not yet given a core
+  double busy_until_ = -1;  // the end of the current time slice on a core; < 0: not computing
+  bool computing() const { return busy_until_ >= 0; }
+  void next_slice();
+  uint64_t events_handled_ = 0;
+  size_t iteration_left_ = 0; // events left in this turn of the loop (those ready when it began)
+  uint64_t unaccepted_ = 0;   // connections that arrived and wait for the listening socket's turn
+  std::unordered_map<int, Pool> pools_;
+  std::unordered_map<uint64_t, OpenRequest> open_requests_;
 };
 
 } // namespace svcsim

@@ -59,6 +59,13 @@ struct ConnectionReset {
 using Body = std::variant<RegisterRequest, HeartbeatRequest, DeregisterRequest, ListRequest, ListReply, HealthRequest,
                           ApiRequest, Reply, ConnectionReset>;
 
+// Requests open (or reuse) a connection; answers travel back on the connection of the request they answer.
+inline bool is_request(const Body& b)
+{
+  return !std::holds_alternative<ListReply>(b) && !std::holds_alternative<Reply>(b) &&
+         !std::holds_alternative<ConnectionReset>(b);
+}
+
 // For std::visit with if-constexpr chains: an unhandled alternative fails to compile.
 template <class> inline constexpr bool ALWAYS_FALSE = false;
 
@@ -67,6 +74,8 @@ struct Message {
   int from = -1;     // component ids
   int to = -1;
   uint32_t incarnation = 0; // the receiver's process incarnation at send time (stale after a restart)
+  bool new_conn = false;    // the first message of a connection: it waits in the receiver's accept queue
+  uint32_t bytes = 0;       // its size on the wire (what it holds in memory while it waits)
   Body body;
 };
 

@@ -283,6 +283,7 @@ RunOutput Simulation::run()
   for (size_t i = 0; i < n; i++) {
     out_->component_names.push_back(world_->proc(static_cast<int>(i)).component->name);
     out_->component_hosts.push_back(world_->proc(static_cast<int>(i)).host->get_name());
+    out_->component_cores.push_back(world_->proc(static_cast<int>(i)).host->get_core_count());
     out_->component_started.push_back(ever_started_[i]);
   }
   int major, minor, patch;

@@ -34,6 +34,7 @@ struct RunOutput {
   std::vector<std::string> endpoint_paths; // World endpoint index → path
   std::vector<std::string> component_names;
   std::vector<std::string> component_hosts;
+  std::vector<int> component_cores; // its host's cores
   std::vector<char> component_started;
   double sim_time_s = 0;
   uint64_t messages = 0;

@@ -1,8 +1,11 @@
 #include "sim/world.hpp"
 
 #include "metrics/recorder.hpp"
+#include "policy/thread_rules.hpp"
 #include "sim/event_loop.hpp"
 
+#include <algorithm>
+#include <map>
 #include <stdexcept>
 
 namespace svcsim
@@ -49,8 +52,31 @@ World::World(const Scenario& scenario, Recorder& recorder) : scenario_(scenario)
       throw std::runtime_error("component " + c.name + ": host '" + host + "' is not in the platform");
     p.mailbox = sg4::Mailbox::by_name(c.name);
   }
+  accept_queue_.assign(procs_.size(), 0);
+  std::map<sg4::Host*, size_t> cpu_index;
+  for (const auto& p : procs_) {
+    auto [it, added] = cpu_index.emplace(p.host, cpus_.size());
+    if (added)
+      cpus_.push_back(
+          HostCpu{p.host->get_speed(), std::vector<double>(static_cast<size_t>(p.host->get_core_count()), 0.0)});
+    cpu_of_.push_back(it->second);
+  }
+  recorder_.processes.resize(procs_.size());
   for (const char* path : {"/health", "/status", "/api/metrics", "/api/round-robin/reset"})
     endpoints.push_back(EndpointInfo{path, -1});
+}
+
+// Linux gives a runnable thread a core as soon as one is free, and a thread whose work takes less than its
+// time slice runs it to the end (Node's events take 0.1-1 ms; CFS's slices are milliseconds). So each core is
+// a server and the threads of one host a queue in front of them: the earliest free core takes the next one.
+// Longer work comes back slice by slice (EventLoop::next_slice), so long computations share the cores.
+double World::cpu_run(int id, double now, double flops)
+{
+  HostCpu& cpu = cpus_[cpu_of_[static_cast<size_t>(id)]];
+  auto core = std::min_element(cpu.free_at.begin(), cpu.free_at.end());
+  double start = std::max(now, *core);
+  *core = start + flops / cpu.speed;
+  return *core;
 }
 
 int World::find_component(const std::string& name) const
@@ -92,13 +118,24 @@ bool World::route_up(int from, int to)
   return true;
 }
 
-SendResult World::send(int from, int to, uint64_t conn, Body&& body, uint64_t bytes)
+SendResult World::send(int from, int to, uint64_t conn, Body&& body, uint64_t bytes, bool new_conn)
 {
   Process& dst = procs_[to];
   if (!procs_[from].host->is_on() || !dst.host->is_on() || !route_up(from, to))
     return SendResult::DROPPED; // nothing answers: the sender's timeout decides
   if (dst.state == ProcState::NOT_STARTED || dst.state == ProcState::DEAD)
     return SendResult::REFUSED; // host up, port closed
+  if (new_conn) {
+    // The kernel answers the handshake while the accept queue has room, whatever the process is doing
+    // (a hung process's queue fills up); a full queue drops the SYN (SPEC §1b).
+    ProcessStats& stats = recorder_.process(to);
+    if (!accept_queue_admits(accept_queue_[to], scenario_.model.connections.accept_backlog)) {
+      stats.handshakes_dropped++;
+      return SendResult::SYN_DROPPED;
+    }
+    if (++accept_queue_[to] > stats.max_accept_queue)
+      stats.max_accept_queue = accept_queue_[to];
+  }
   Message* m;
   if (!free_messages_.empty()) {
     m = free_messages_.back();
@@ -110,6 +147,8 @@ SendResult World::send(int from, int to, uint64_t conn, Body&& body, uint64_t by
   m->from = from;
   m->to = to;
   m->incarnation = dst.incarnation;
+  m->new_conn = new_conn;
+  m->bytes = static_cast<uint32_t>(bytes);
   m->body = std::move(body);
   dst.mailbox->put_init(m, bytes)->detach();
   messages_sent_++;
@@ -157,6 +196,7 @@ void World::host_state_changed(sg4::Host const& host)
   for (auto& p : procs_)
     if (p.host == &host) {
       p.mailbox->set_receiver(nullptr);
+      accept_queue_[&p - procs_.data()] = 0;
       if (p.state != ProcState::NOT_STARTED)
         p.state = ProcState::DEAD;
     }

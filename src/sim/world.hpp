@@ -39,7 +39,8 @@ struct EndpointInfo {
   int service_type = -1; // -1: answered by the balancer itself (/health, /status, /api/metrics, reset)
 };
 
-enum class SendResult { SENT, REFUSED, DROPPED };
+// SYN_DROPPED: a new connection found the receiver's accept queue full; the opener's kernel sends it again.
+enum class SendResult { SENT, REFUSED, DROPPED, SYN_DROPPED };
 
 class World
 {
@@ -60,7 +61,15 @@ public:
 
   // Transport: called in the sender's actor. REFUSED: the caller must fail the connection after one
   // round trip (SPEC: a closed port answers with RST). DROPPED: nothing will ever come back.
-  SendResult send(int from, int to, uint64_t conn, Body&& body, uint64_t bytes);
+  // `new_conn`: the message opens a connection (a handshake first: it must find room in the accept queue).
+  SendResult send(int from, int to, uint64_t conn, Body&& body, uint64_t bytes, bool new_conn = false);
+  // A thread of process `id` needs `flops` of CPU from `now` on: it gets a core of its host when one is
+  // free (the run queue, in the order threads ask) and runs there undisturbed. Returns when it is done.
+  double cpu_run(int id, double now, double flops);
+  // The receiver's thread accepted `n` connections from its listening socket.
+  void accepted(int to, uint64_t n) { accept_queue_[to] -= n < accept_queue_[to] ? n : accept_queue_[to]; }
+  // A process (re)starts or dies: its listening socket, and what waited in it, is new or gone.
+  void reset_accept_queue(int id) { accept_queue_[id] = 0; }
   // One network round trip between the hosts of two components (route latency both ways).
   double round_trip(int a, int b);
 
@@ -93,6 +102,13 @@ private:
   std::set<std::string> links_down_;
   std::map<std::pair<simgrid::s4u::Host*, simgrid::s4u::Host*>, double> rtt_cache_;
   uint64_t messages_sent_ = 0;
+  std::vector<uint64_t> accept_queue_; // per process: connections admitted and not yet accepted
+  struct HostCpu {
+    double speed = 1e9;          // flops per second of one core
+    std::vector<double> free_at; // per core: when its current work ends
+  };
+  std::vector<HostCpu> cpus_;
+  std::vector<size_t> cpu_of_;        // per process: its host's entry in cpus_
   std::deque<Message> message_arena_; // stable addresses
   std::vector<Message*> free_messages_;
 };

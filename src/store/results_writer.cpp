@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fcntl.h>
@@ -144,7 +145,9 @@ void write_results_sqlite(const std::string& path, const RunOutput& run,
       "CREATE TABLE series(second INTEGER PRIMARY KEY, sent INTEGER, completed INTEGER, success INTEGER,"
       " failed INTEGER, mean_ms REAL, p50_ms REAL, p95_ms REAL, p99_ms REAL);"
       "CREATE TABLE instance_series(second INTEGER, instance TEXT, served INTEGER, failed INTEGER,"
-      " PRIMARY KEY(second, instance));");
+      " PRIMARY KEY(second, instance));"
+      "CREATE TABLE process_series(second INTEGER, process TEXT, busy_share REAL, cpu_share REAL,"
+      " ready_max INTEGER, PRIMARY KEY(second, process));");
   {
     Stmt st{db.prepare("INSERT INTO params VALUES(?,?)")};
     for (const auto& [k, v] : params) {
@@ -251,6 +254,30 @@ void write_results_sqlite(const std::string& path, const RunOutput& run,
       sqlite3_bind_int64(st.s, 4, counts.second);
       db.step(st.s);
     }
+  }
+  {
+    // Each process's thread, second by second (SPEC §1b): the share of the second it had work (busy), the
+    // CPU it consumed (of one core), the most events waiting for it.
+    Stmt st{db.prepare("INSERT INTO process_series VALUES(?,?,?,?,?)")};
+    const auto& procs = run.recorder.processes;
+    size_t seconds = 0;
+    for (const auto& p : procs)
+      seconds = std::max({seconds, p.busy_by_second.size(), p.ready_by_second.size()});
+    for (size_t sec = 0; sec < seconds; sec++)
+      for (size_t i = 0; i < procs.size() && i < names.size(); i++) {
+        const ProcessStats& p = procs[i];
+        double busy = sec < p.busy_by_second.size() ? p.busy_by_second[sec] : 0;
+        double cpu = sec < p.cpu_by_second.size() ? p.cpu_by_second[sec] : 0;
+        uint32_t ready = sec < p.ready_by_second.size() ? p.ready_by_second[sec] : 0;
+        if (busy == 0 && ready == 0)
+          continue;
+        sqlite3_bind_int64(st.s, 1, static_cast<sqlite3_int64>(sec));
+        bind_name(st.s, 2, names[i]);
+        sqlite3_bind_double(st.s, 3, std::round(busy * 1e6) / 1e6);
+        sqlite3_bind_double(st.s, 4, std::round(cpu * 1e6) / 1e6);
+        sqlite3_bind_int64(st.s, 5, ready);
+        db.step(st.s);
+      }
   }
   db.exec("COMMIT;");
 }

@@ -11,7 +11,7 @@ Timeline shared by both scenarios (3 instances of each type, seed start script):
   the load (data-work, 20 RPS) runs from 20 s to 110 s; the fault hits data-service-2 at 40 s.
 Network: loopback 25 us one way; the registry answers after 0.2 ms; so a discovery sent at T lands at
 T + 0.00025 s, and a check cycle's health checks leave at T + 0.00025 s (after the list refresh)."""
-from harness import check, check_eq, check_near, events, finish, query, run
+from harness import EXACT, check, check_eq, check_near, events, finish, query, run
 
 MS = 0.001  # asserted to the millisecond
 
@@ -21,7 +21,7 @@ def fault(summary):
 
 
 # ---- crash (kill -9) at 40 s ----
-dc, sc = run("scenarios/failover-crash.json")
+dc, sc = run("scenarios/failover-crash.json", None, *EXACT)
 f = fault(sc)
 # Last heartbeat before the crash: 37 s (7 + 3 × 10).
 check_near(f["last_heartbeat_at_s"], 37.0, MS, "crash: last heartbeat")
@@ -56,7 +56,7 @@ total, ended = query(dc, "SELECT COUNT(*), SUM(outcome != 'pending') FROM reques
 check_eq((total, ended), (1800, 1800), "crash: every request ends exactly once")
 
 # ---- hang (kill -STOP at 40 s, kill -CONT at 80 s) ----
-dh, sh = run("scenarios/failover-hang.json")
+dh, sh = run("scenarios/failover-hang.json", None, *EXACT)
 f = fault(sh)
 check_near(f["last_heartbeat_at_s"], 37.0, MS, "hang: last heartbeat")
 check_near(f["registry_unhealthy_at_s"], 70.0, MS, "hang: registry marks unhealthy")
@@ -81,11 +81,11 @@ check_eq(between, 0, "hang: no attempt between exclusion and return")
 
 # ---- a short hang escapes exclusion; a longer one does not ----
 # Resumed at 65 s: the registry's sweeps (50: 13 s old, 60: 23 s old) never mark it; nothing excludes it.
-de, se = run("scenarios/failover-hang.json", "hang-65", "--set", "/faults/0/until_s=65")
+de, se = run("scenarios/failover-hang.json", "hang-65", *EXACT, "--set", "/faults/0/until_s=65")
 check(fault(se)["registry_unhealthy_at_s"] is None, "hang to 65 s: registry never marks it")
 check(fault(se)["lb_excluded_at_s"] is None, "hang to 65 s: balancer never excludes it")
 # Resumed at 72 s: marked at 70 s, healthy again at 72 s before the discovery of 75 s → not excluded.
-dm, sm = run("scenarios/failover-hang.json", "hang-72", "--set", "/faults/0/until_s=72")
+dm, sm = run("scenarios/failover-hang.json", "hang-72", *EXACT, "--set", "/faults/0/until_s=72")
 check_near(fault(sm)["registry_unhealthy_at_s"], 70.0, MS, "hang to 72 s: registry marks it at 70 s")
 check(fault(sm)["lb_excluded_at_s"] is None, "hang to 72 s: healthy again before discovery, never excluded")
 
