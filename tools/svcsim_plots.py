@@ -1,6 +1,7 @@
 """Plots of one svcsim run directory (docs/outputs.md): latency ECDF/CCDF, per-second percentiles and
-throughput with fault windows shaded, per-instance request share, and the failover timeline (one lane per
-instance: its true process state and its state as the registry, the balancer and the detector saw it).
+throughput with fault windows shaded, per-instance request share, the failover timeline (one lane per
+instance: its true process state and its state as the registry, the balancer and the detector saw it), and
+when the run has process data, each process's busy share and ready queue per second.
 Writes RUN_DIR/plots/*.png, *.svg and plots.json (the numbers shown, for tests to compare with summary.json)."""
 import json
 import math
@@ -278,6 +279,9 @@ def plot_run(run_dir, log):
     import svcsim_timeline_plot  # here, not at the top: it imports this module
 
     svcsim_timeline_plot.plot_timeline(run, out_dir, made, report)
+    import svcsim_process_plot
+
+    svcsim_process_plot.plot_processes(run, out_dir, made, report)  # nothing when the run has no process data
     report["plots"] = made
 
     want = (run.summary.get("requests") or {}).get("latency_ms") or {}

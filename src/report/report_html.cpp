@@ -3,6 +3,7 @@
 #include "metrics/summary.hpp"
 #include "report/charts.hpp"
 #include "report/html_sections.hpp"
+#include "report/processes.hpp"
 #include "report/svg.hpp"
 #include "report/timeline.hpp"
 #include "util/atomic_file.hpp"
@@ -40,6 +41,7 @@ th{background:#f9fafb;font-weight:600}
 th:first-child,td:first-child{text-align:left}
 table.fault td:nth-child(4),table.fault th:nth-child(4){text-align:left;color:#6b7280}
 table.left th,table.left td{text-align:left}
+table.processes td:first-child{white-space:nowrap}
 .bad{color:#d62728;font-weight:600}.good{color:#2ca02c;font-weight:600}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;margin-right:6px}
 .badge.alert{background:#fde2e2;color:#9b1c1c}.badge.ok{background:#dcfce7;color:#166534}
@@ -209,12 +211,16 @@ std::string render_report_html(const Scenario& sc, const RunOutput& run, const o
                    json_value_text(summary, "sim_time_s"), json_value_text(member(summary, "requests"), "total"),
                    json_value_text(summary, "version"));
   h += "<nav><a href=\"#summary\">Summary</a><a href=\"#latency\">Latency</a><a href=\"#throughput\">RPS</a>"
-       "<a href=\"#instances\">Distribution</a><a href=\"#timeline\">Health timeline</a><a href=\"#alerts\">Alerts</a>"
+       "<a href=\"#instances\">Distribution</a>";
+  if (summary.contains("processes"))
+    h += "<a href=\"#processes\">Processes</a>";
+  h += "<a href=\"#timeline\">Health timeline</a><a href=\"#alerts\">Alerts</a>"
        "<a href=\"#faults\">Failover report</a></nav></header>\n";
   h += summary_section(summary, tl);
   h += latency_section(summary, sorted_ms);
   h += throughput_section(series, tl);
   h += instances_section(sc, summary);
+  h += report::processes_section(summary, run, tl.windows);
   h += timeline_section(tl);
   h += report::alerts_section(summary);
   h += report::faults_section(summary);

@@ -14,8 +14,8 @@ namespace svcsim
 {
 
 // Builds the page; `summary` is what build_summary returned for this run. Deterministic bytes for a scenario
-// and seed (no wall clock). Sections carry the ids summary, latency, throughput, instances, timeline, alerts,
-// faults.
+// and seed (no wall clock). Sections carry the ids summary, latency, throughput, instances, processes (when
+// the summary has "processes"), timeline, alerts, faults.
 std::string render_report_html(const Scenario& scenario, const RunOutput& run, const nlohmann::ordered_json& summary);
 
 // render_report_html written atomically to `path` (save_file_atomic); throws std::runtime_error on failure.

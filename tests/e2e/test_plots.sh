@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end test of tools/plot: every plot kind for seed-3 and for a crash scenario, plots.json's ECDF
-# percentiles equal to summary.json's (nearest rank, exactly), and the sweep mode on a small hand-made sweep.csv.
+# percentiles equal to summary.json's (nearest rank, exactly), the processes figure exactly when summary.json has
+# "processes" (its numbers the summary's), and the sweep mode on a small hand-made sweep.csv.
 # Usage: SVCSIM=build/svcsim tests/e2e/test_plots.sh [SCRATCH_DIR]   (prints ok/FAIL lines; exit 1 on failure)
 source "$(dirname "$0")/e2e_lib.sh"
 PLOT="$ROOT/tools/plot"
@@ -20,8 +21,9 @@ run_and_plot() {
 
 # check_run NAME: every plot file, valid PNG/SVG, plots.json agreeing with summary.json.
 check_run() {
-  local name=$1 dir="$D/$1"
-  for kind in latency_ecdf latency_throughput instance_share failover_timeline; do
+  local name=$1 dir="$D/$1" kinds="latency_ecdf latency_throughput instance_share failover_timeline"
+  grep -q '"processes"' "$dir/summary.json" && kinds="$kinds processes"
+  for kind in $kinds; do
     for ext in png svg; do
       if [ -s "$dir/plots/$kind.$ext" ]; then ok "$name: plots/$kind.$ext is there, $(stat -c %s "$dir/plots/$kind.$ext") bytes"; else fail "$name: plots/$kind.$ext missing or empty"; fi
     done
@@ -45,7 +47,9 @@ check(p["latency_ms"]["n"] == s["requests"]["total"] - s["requests"]["by_status"
       f"ECDF over every ended request ({p['latency_ms']['n']})")
 check(p["agrees_with_summary"] is True, "plots.json says it agrees with summary.json")
 kinds = sorted(m["kind"] for m in p["plots"])
-check(kinds == ["failover_timeline", "instance_share", "latency_ecdf", "latency_throughput"], f"plots listed: {kinds}")
+want_kinds = ["failover_timeline", "instance_share", "latency_ecdf", "latency_throughput"]
+want_kinds += ["processes"] if "processes" in s else []
+check(kinds == want_kinds, f"plots listed: {kinds}")
 for m in p["plots"]:
     for f in m["files"]:
         path = os.path.join(d, "plots", f)
@@ -68,12 +72,53 @@ for f in s["faults"]:
             check(abs(det.get(view, -1) - f[key]) < 1e-6, f"timeline marks the {view}'s detection at {f[key]} s")
 if not s["faults"]:
     check(p["fault_windows"] == [] and p["timeline"]["detections"] == [], "no fault: no window, no detection")
+if "processes" not in s:
+    check("processes" not in p and not os.path.exists(os.path.join(d, "plots", "processes.png")),
+          "no process data in summary.json: no processes figure")
+else:
+    import sqlite3
+    procs, cap, pp = s["processes"], s["capacity"], p.get("processes", {})
+    groups = pp.get("groups", {})
+    members = [m for g in groups.values() for m in g["members"]]
+    check(sorted(members) == sorted(procs), f"processes: every process in exactly one line ({len(groups)} lines)")
+    check(all(len(g["members"]) == 1 or all(m.split("-")[0] == k for m in g["members"]) for k, g in groups.items()),
+          "processes: instances of one type share a line, every other process has its own")
+    db = sqlite3.connect(os.path.join(d, "results.sqlite"))
+    series = {}
+    for proc, busy, ready in db.execute("SELECT process, busy_share, ready_max FROM process_series"):
+        b, r = series.get(proc, (0.0, 0))
+        series[proc] = (max(b, busy), max(r, ready))
+    wrong = []
+    for k, g in groups.items():
+        ms = g["members"]
+        want = {"load_busy_share": max(procs[m]["load_busy_share"] for m in ms),
+                "peak_busy_share": max(procs[m]["peak_busy_share_1s"] for m in ms),
+                "max_ready": max(procs[m]["max_ready"] for m in ms),
+                "saturated_at_s": min((procs[m]["saturated_at_s"] for m in ms
+                                       if procs[m]["saturated_at_s"] is not None), default=None)}
+        got = {key: g[key] for key in want}
+        if got != want:
+            wrong.append(f"{k}: plots.json {got}, summary.json {want}")
+        from_table = (max(series.get(m, (0.0, 0))[0] for m in ms), max(series.get(m, (0.0, 0))[1] for m in ms))
+        if from_table != (g["peak_busy_share"], g["max_ready"]):
+            wrong.append(f"{k}: plots.json peak/max ready {g['peak_busy_share']}/{g['max_ready']}, "
+                         f"process_series {from_table}")
+    check(not wrong, "processes: each line's busy share over the load window (legend), peak busy, max ready and "
+          "first saturated second equal summary.json's and process_series'" + "".join("\n     " + w for w in wrong))
+    check(pp.get("busiest_process") == cap["busiest_process"]
+          and pp.get("busiest_saturated_at_s") == cap["busiest_saturated_at_s"],
+          f"processes: busiest {pp.get('busiest_process')} (saturated at {pp.get('busiest_saturated_at_s')}) as in "
+          "summary.json capacity")
 sys.exit(1 if bad else 0)
 PY
 }
 
 run_and_plot seed3 scenarios/seed-3-instances.json && check_run seed3
 run_and_plot crash "${CRASH[@]}" && check_run crash
+# A run whose balancer thread saturates, and one with the model's process CPU off (no processes figure).
+run_and_plot hot scenarios/seed-3-instances.json --set /workloads/0/rps=2500 --set /workloads/0/duration_s=10 &&
+  check_run hot
+run_and_plot nocpu scenarios/seed-3-instances.json --set /parameters/process/cpu=false && check_run nocpu
 if [ -s "$D/crash/summary.json" ] && /usr/bin/python3 -c "import json,sys; sys.exit(0 if json.load(open('$D/crash/summary.json'))['faults'] else 1)"; then
   ok "crash: the run has a fault to plot"
 else

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end test of report.html: every run writes one; it is self-contained (no script, no external resource),
-# deterministic, and renders in headless Chromium with every section and its inline SVG charts in the DOM.
+# deterministic, and renders in headless Chromium with every section and its inline SVG charts in the DOM; the
+# Processes section is there exactly when summary.json has "processes", and shows the summary's numbers.
 # Usage: SVCSIM=build/svcsim tests/e2e/test_report.sh [SCRATCH_DIR]
 # Prints ok/FAIL lines; exit 1 on failure; SKIP and exit 77 when chromium is not installed (static checks
 # still run first and still fail the test).
@@ -14,6 +15,9 @@ run() { # NAME SCENARIO [ARGS...]
 run seed3 scenarios/seed-3-instances.json
 run seed3-again scenarios/seed-3-instances.json
 run crash "${CRASH[@]}"
+# Process threads: one run that overloads the balancer's thread, one with the model's process CPU off.
+run hot scenarios/seed-3-instances.json --set /workloads/0/rps=2500 --set /workloads/0/duration_s=10
+run nocpu scenarios/seed-3-instances.json --set /parameters/process/cpu=false
 
 # --- static checks on the file --------------------------------------------------------------------------
 for name in seed3 crash; do
@@ -66,6 +70,87 @@ check(f["target"] in section("timeline") and "<svg" in section("timeline"), "the
 sys.exit(1 if bad else 0)
 PY
 fi
+# --- the Processes section: present exactly when summary.json has "processes", its numbers the summary's ----
+for name in seed3 crash hot nocpu; do
+  [ -s "$D/$name/report.html" ] || continue
+  /usr/bin/python3 - "$D/$name" "$name" <<'PY' || failures=$((failures + 1))
+import json, math, re, sys
+d, name = sys.argv[1], sys.argv[2]
+s = json.load(open(d + "/summary.json"))
+h = open(d + "/report.html").read()
+bad = 0
+def check(cond, what):
+    global bad
+    print(("ok   " if cond else "FAIL ") + f"{name}: processes: " + what)
+    bad += not cond
+m = re.search(r'<section id="processes">(.*?)</section>', h, re.S)
+if name == "nocpu":
+    check("processes" not in s and "capacity" not in s, 'process CPU off: no "processes" nor "capacity" in summary.json')
+if "processes" not in s:
+    check(m is None and 'href="#processes"' not in h, "no process data in summary.json, no section and no link")
+    sys.exit(1 if bad else 0)
+check(m is not None and 'href="#processes"' in h, "section and nav link")
+if m is None:
+    sys.exit(1)
+sec = m.group(1)
+# The page's number formats (src/report/svg.cpp fmt_num, src/report/processes.cpp), from summary.json's values.
+def fmt_num(v, dec=3):
+    t = f"{v:.{dec}f}"
+    if "." in t:
+        t = t.rstrip("0").rstrip(".")
+    return "0" if t == "-0" else t
+def pct(v):
+    return "–" if v is None else fmt_num(100.0 * v, 2) + "%"
+def ms(v):
+    if v is None:
+        return "–"
+    return fmt_num(v, 0 if v == 0 else min(max(2 - math.floor(math.log10(abs(v))), 0), 6))
+def val(v):
+    return "never" if v is None else str(v) if isinstance(v, int) else fmt_num(v)
+procs, cap = s["processes"], s["capacity"]
+table = re.search(r'<table class="processes">(.*?)</table>', sec, re.S)
+rows = {}
+for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", table.group(1) if table else "", re.S):
+    cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
+    if cells:
+        rows[cells[0]] = cells[1:]
+check(list(rows) == list(procs), f"one table row per process, in summary order ({len(rows)})")
+wrong = []
+for p, v in procs.items():
+    want = [v["host"], pct(v["load_busy_share"]), pct(v["load_cpu_share"]), ms(v["cpu_ms_per_request"]),
+            pct(v["peak_busy_share_1s"]), val(v["saturated_at_s"]), val(v["max_ready"]), val(v["max_accept_queue"]),
+            val(v["connections_opened"]), val(v["handshakes_dropped"])]
+    if rows.get(p) != want:
+        wrong.append(f"{p}: shows {rows.get(p)}, summary.json {want}")
+check(not wrong, "every row shows summary.json's busy, CPU, CPU ms/request, peak, saturated at, queues, "
+      "connections, dropped handshakes" + "".join("\n     " + w for w in wrong))
+busiest = cap["busiest_process"]
+if busiest is None:
+    check("No process had work" in sec, "no busiest process: says so")
+else:
+    sentence = re.search(r"<p>The busiest process(.*?)</p>", sec, re.S)
+    text = sentence.group(1) if sentence else ""
+    check(f"<b>{busiest}</b>" in text and f"had work {pct(cap['busiest_load_busy_share'])} of the time" in text,
+          f"names the busiest process {busiest} and its busy share {pct(cap['busiest_load_busy_share'])}")
+    sat = cap["busiest_saturated_at_s"]
+    if sat is None:
+        check("never saturated" in text, "says the busiest process never saturated")
+    else:
+        check(f"first at {val(sat)} s" in text, f"says the busiest process saturated at {val(sat)} s")
+    w = cap["load_window_s"]
+    check(f"({w[0]}–{w[1]} s)" in text, f"the load window {w}")
+for host, mach in sorted(cap["machines"].items(), key=lambda kv: -kv[1]["load_cpu_share"])[:10]:
+    check(f"<b>{host}</b> ({mach['cores']} cores) {pct(mach['load_cpu_share'])}" in sec,
+          f"machine {host}: {pct(mach['load_cpu_share'])} CPU")
+svg = re.search(r"<svg .*?</svg>", sec, re.S)
+check(svg is not None, "an inline SVG chart")
+top = sorted(procs, key=lambda p: -procs[p]["load_busy_share"])[:5]
+legend = [f"{p} ({fmt_num(100.0 * procs[p]['load_busy_share'], 2)}%)" for p in top]
+check(svg is not None and all(f">{l}</text>" in svg.group(0) for l in legend), f"chart legend: {legend}")
+check(svg is not None and svg.group(0).count("<polyline") == len(top), f"{len(top)} lines in the chart")
+sys.exit(1 if bad else 0)
+PY
+done
 if "$SVCSIM" run --help 2>&1 | grep -q -- "--no-report"; then
   "$SVCSIM" run "$ROOT/scenarios/seed-3-instances.json" --quiet --no-report --out "$D/noreport" >/dev/null 2>&1
   if [ -s "$D/noreport/summary.json" ] && [ ! -e "$D/noreport/report.html" ]; then ok "--no-report: no report.html"; else fail "--no-report: report.html written anyway (or the run failed)"; fi
@@ -115,7 +200,10 @@ print(("ok   " if ok else "FAIL ") + f"{name}: the screenshot is not blank ({ink
 sys.exit(0 if ok else 1)
 PY
   chrome --dump-dom "file://$f" >"$D/$name.dom.html" 2>"$D/$name.dom.log"
-  /usr/bin/python3 - "$D/$name.dom.html" "$name" $SECTIONS <<'PY' || failures=$((failures + 1))
+  sections=$SECTIONS
+  grep -q '<section id="processes">' "$f" && sections="$sections processes"
+  # shellcheck disable=SC2086 # one argument per section id
+  /usr/bin/python3 - "$D/$name.dom.html" "$name" $sections <<'PY' || failures=$((failures + 1))
 import sys
 from html.parser import HTMLParser
 dom, name, sections = sys.argv[1], sys.argv[2], sys.argv[3:]
@@ -139,7 +227,9 @@ def check(cond, what):
     bad += not cond
 for s in sections:
     check(s in p.ids, f'section id="{s}"')
-for s, n in (("latency", 1), ("throughput", 2), ("instances", 1), ("timeline", 1)):
+for s, n in (("latency", 1), ("throughput", 2), ("instances", 1), ("timeline", 1), ("processes", 1)):
+    if s not in sections:
+        continue
     check(p.svg.get(s, 0) >= n, f"{n} SVG chart(s) in #{s} ({p.svg.get(s, 0)})")
 sys.exit(1 if bad else 0)
 PY
