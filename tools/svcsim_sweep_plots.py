@@ -3,8 +3,9 @@ swept axis named by its JSON pointer, seed, status, then metric columns named by
 metric against the swept parameter, one line per variant (the other axes' values), the median over seeds with
 a min-max band and, from 4 seeds on, an interquartile band. When two or more axes vary independently, also a
 heatmap per key metric (x: the line plots' x axis, y: the next axis, cell: the mean over seeds, annotated;
-more axes: one file per combination of their values, on one colour scale). Writes SWEEP_DIR/plots/ (every file
-through a temporary file and a rename) and plots.json."""
+more axes: one file per combination of their values, on one colour scale). A sweep of the offered load
+(/workloads/0/rps) against the deployment also gets the capacity figure (svcsim_capacity_plot). Writes
+SWEEP_DIR/plots/ (every file through a temporary file and a rename) and plots.json."""
 import csv
 import os
 import re
@@ -187,6 +188,11 @@ def plot_sweep(sweep_dir, log, x_axis=None, metrics=None):
     heatmaps = svcsim_heatmaps.plot_heatmaps(rows, good, axes, x_axis, heat_metrics, out_dir, made, log)
     if heatmaps is not None:  # two parameters or more; plots.json of a one-parameter sweep is as it was
         report["heatmaps"] = heatmaps
+    import svcsim_capacity_plot  # offered load x deployment: latency, success share, throughput in one figure
+
+    capacity = svcsim_capacity_plot.plot_capacity(columns, good, axes, out_dir, made, log)
+    if capacity is not None:
+        report["capacity"] = capacity
 
     write_json_atomic(os.path.join(out_dir, "plots.json"), report)
     for m in made:

@@ -30,6 +30,12 @@ const std::vector<std::string> METRICS = {
     "requests.achieved_rps",   "load_balancer.attempts",  "load_balancer.retries",   "load_balancer.no_healthy"};
 const std::vector<std::string> FAULT_METRICS = {"registry_unhealthy_at_s", "lb_excluded_at_s", "detector_alert_at_s",
                                                 "failed_requests"};
+// After the faults, so the columns of a sweep collected before the capacity model keep their places. A summary
+// without "capacity" (an older svcsim) leaves these cells empty.
+const std::vector<std::string> CAPACITY_METRICS = {"capacity.busiest_process", "capacity.busiest_load_busy_share",
+                                                   "capacity.busiest_saturated_at_s"};
+const std::string MACHINE_PREFIX = "capacity.machines.";
+const std::string MACHINE_METRIC = "load_cpu_share";
 
 // "faults[0].lb_excluded_at_s" → the value, or null when any step is missing.
 json metric(const json& doc, const std::string& path)
@@ -174,7 +180,24 @@ std::vector<std::string> metric_columns(const std::vector<ManifestEntry>& runs)
   for (size_t k = 0; k < faults; ++k)
     for (const auto& m : FAULT_METRICS)
       out.push_back("faults[" + std::to_string(k) + "]." + m);
+  out.insert(out.end(), CAPACITY_METRICS.begin(), CAPACITY_METRICS.end());
   return out;
+}
+
+std::vector<std::string> machine_names(const std::vector<nlohmann::json>& summaries)
+{
+  std::vector<std::string> hosts;
+  for (const auto& s : summaries) {
+    const json* machines = nullptr;
+    if (s.is_object() && s.contains("capacity") && s["capacity"].is_object() && s["capacity"].contains("machines"))
+      machines = &s["capacity"]["machines"];
+    if (machines && machines->is_object())
+      for (const auto& m : machines->items())
+        if (std::find(hosts.begin(), hosts.end(), m.key()) == hosts.end())
+          hosts.push_back(m.key());
+  }
+  std::sort(hosts.begin(), hosts.end());
+  return hosts;
 }
 
 CollectResult collect_sweep(const std::string& sweep_dir, const std::vector<ManifestEntry>& runs)
@@ -197,45 +220,71 @@ CollectResult collect_sweep(const std::string& sweep_dir, const std::vector<Mani
     t.kinds.push_back("metric");
   }
 
-  CollectResult result;
+  // Read every summary first: the machine columns are the hosts the summaries name.
+  struct Loaded {
+    RunState state;
+    json summary;
+    std::string problem;
+  };
+  std::vector<Loaded> loaded;
   for (const auto& r : runs) {
     std::string dir = run_dir(sweep_dir, r.run_id);
-    RunState state = run_state(dir);
+    Loaded l{run_state(dir), json(), ""};
+    if (l.state == RunState::complete) {
+      try {
+        std::ifstream in(fs::path(dir) / "summary.json");
+        l.summary = json::parse(in);
+      } catch (const json::exception& e) {
+        l.state = RunState::incomplete;
+        l.problem = "incomplete: " + dir + "/summary.json is not JSON (" + e.what() + ")";
+      }
+    } else if (l.state == RunState::failed) {
+      l.problem = "failed: " + failed_reason(dir) + " (see " + dir + "/FAILED)";
+    } else if (l.state == RunState::incomplete) {
+      l.problem = fs::exists(fs::path(dir) / "INCOMPLETE") ? "incomplete: " + dir + " is marked INCOMPLETE"
+                                                           : "incomplete: " + dir + " has no summary.json (unfinished)";
+    } else {
+      l.problem = "missing: no " + dir + " (never run, or still running)";
+    }
+    loaded.push_back(std::move(l));
+  }
+  std::vector<json> summaries;
+  for (const auto& l : loaded)
+    summaries.push_back(l.summary);
+  // Looked up key by key, not as a dotted path: a host name may contain dots.
+  const std::vector<std::string> hosts = machine_names(summaries);
+  for (const auto& h : hosts) {
+    t.columns.push_back(MACHINE_PREFIX + h + "." + MACHINE_METRIC);
+    t.kinds.push_back("metric");
+  }
+
+  CollectResult result;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const ManifestEntry& r = runs[i];
+    const Loaded& l = loaded[i];
     std::vector<json> row = {r.run_id};
     for (size_t c = 1; c < axis_end; ++c)
       row.push_back(r.axes.contains(t.columns[c]) ? json::parse(r.axes[t.columns[c]].dump()) : json());
     row.push_back(r.seed);
-    json summary;
-    std::string who = "run " + std::to_string(r.index) + " " + r.run_id + " (" + describe_run(r) + "): ";
-    std::string problem;
-    if (state == RunState::complete) {
-      try {
-        std::ifstream in(fs::path(dir) / "summary.json");
-        summary = json::parse(in);
-      } catch (const json::exception& e) {
-        state = RunState::incomplete;
-        problem = "incomplete: " + dir + "/summary.json is not JSON (" + e.what() + ")";
-      }
-    } else if (state == RunState::failed) {
-      problem = "failed: " + failed_reason(dir) + " (see " + dir + "/FAILED)";
-    } else if (state == RunState::incomplete) {
-      problem = fs::exists(fs::path(dir) / "INCOMPLETE") ? "incomplete: " + dir + " is marked INCOMPLETE"
-                                                         : "incomplete: " + dir + " has no summary.json (unfinished)";
-    } else {
-      problem = "missing: no " + dir + " (never run, or still running)";
-    }
-    row.push_back(run_state_name(state));
+    row.push_back(run_state_name(l.state));
     for (const auto& m : metrics)
-      row.push_back(summary.is_null() ? json() : metric(summary, m));
+      row.push_back(l.summary.is_null() ? json() : metric(l.summary, m));
+    const json machines = l.summary.is_null() ? json() : metric(l.summary, "capacity.machines");
+    for (const auto& h : hosts) {
+      bool has = machines.is_object() && machines.contains(h) && machines[h].is_object() &&
+                 machines[h].contains(MACHINE_METRIC);
+      row.push_back(has ? machines[h][MACHINE_METRIC] : json());
+    }
     t.rows.push_back(std::move(row));
-    if (state == RunState::complete)
+    if (l.state == RunState::complete)
       ++result.ok;
-    else if (state == RunState::failed)
+    else if (l.state == RunState::failed)
       ++result.failed;
     else
       ++result.missing;
-    if (!problem.empty())
-      result.problems.push_back(who + problem);
+    if (!l.problem.empty())
+      result.problems.push_back("run " + std::to_string(r.index) + " " + r.run_id + " (" + describe_run(r) +
+                                "): " + l.problem);
   }
 
   std::string csv;
