@@ -56,10 +56,14 @@ void add_process_report(nlohmann::ordered_json& summary, const Scenario& sc, con
     double cpu = sum(p.cpu_by_second, from, to);
     double peak = 0;
     ojson saturated = nullptr;
+    uint64_t saturated_seconds = 0; // in the load window: a cold start's one or two, or a lasting overload
     for (size_t s = 0; s < p.busy_by_second.size(); s++) {
       peak = std::max(peak, static_cast<double>(p.busy_by_second[s]));
-      if (saturated.is_null() && p.busy_by_second[s] >= SATURATED_BUSY_SHARE)
+      bool full = p.busy_by_second[s] >= SATURATED_BUSY_SHARE;
+      if (saturated.is_null() && full)
         saturated = static_cast<double>(s);
+      if (full && s >= from && s < to)
+        saturated_seconds++;
     }
     auto& h = hosts[run.component_hosts[i]];
     h.first += cpu;
@@ -72,6 +76,7 @@ void add_process_report(nlohmann::ordered_json& summary, const Scenario& sc, con
         {"cpu_ms_per_request", requests > 0 ? ojson(round6(cpu * 1000 / requests)) : ojson(nullptr)},
         {"peak_busy_share_1s", round6(peak)},
         {"saturated_at_s", saturated},
+        {"saturated_seconds", saturated_seconds},
         {"events", p.events},
         {"wakeups", p.wakeups},
         {"max_ready", p.max_ready},
@@ -96,6 +101,7 @@ void add_process_report(nlohmann::ordered_json& summary, const Scenario& sc, con
     capacity["busiest_process"] = run.component_names[static_cast<size_t>(busiest)];
     capacity["busiest_load_busy_share"] = b["load_busy_share"];
     capacity["busiest_saturated_at_s"] = b["saturated_at_s"];
+    capacity["busiest_saturated_seconds"] = b["saturated_seconds"];
   }
   capacity["machines"] = machines;
   summary["capacity"] = capacity;

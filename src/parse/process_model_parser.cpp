@@ -16,14 +16,15 @@ std::vector<std::string> message_kinds()
   return kinds;
 }
 
-// {"wake_flops", "recv_flops", "send_flops", "timer_flops", "accept_flops", "connect_flops",
-//  "messages": {"<kind>": {"recv_flops", "send_flops"}}}: recv/send apply to every kind unless "messages"
+// {"wake_flops", "recv_flops", "send_flops", "timer_flops", "accept_flops", "connect_flops", "cold_factor",
+//  "warmup_events", "messages": {"<kind>": {"recv_flops", "send_flops"}}}: recv/send apply to every kind unless
+//  "messages"
 // gives that kind its own.
 void read_costs(Checker& checker, const json& obj, const std::string& pointer, ThreadCosts& out)
 {
-  if (!checker.object(
-          obj, pointer,
-          {"wake_flops", "recv_flops", "send_flops", "timer_flops", "accept_flops", "connect_flops", "messages"}))
+  if (!checker.object(obj, pointer,
+                      {"wake_flops", "recv_flops", "send_flops", "timer_flops", "accept_flops", "connect_flops",
+                       "cold_factor", "warmup_events", "messages"}))
     return;
   auto num = [&](const char* key, double& value) {
     if (auto v = checker.number(obj, pointer, key, FLOPS))
