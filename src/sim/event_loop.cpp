@@ -302,9 +302,9 @@ void EventLoop::enqueue(Message* m, uint32_t kind, uint64_t arg)
   world_.recorder().ready_length(self_, now_, ready_.size(), ready_bytes_);
 }
 
-// Handles ready events one after the other until one needs CPU time: its execution then runs on the host
-// and end_event() picks up where this left off. The first event after the thread was idle pays the wake-up;
-// each turn of the loop first accepts the connections that arrived before it began.
+// Handles ready events one after the other until one needs CPU time: the thread then waits for a core of
+// its host and for the work (World::cpu_run), and end_event() picks up where this left off. The first event after the
+// thread was idle pays the wake-up; each turn of the loop first accepts the connections that arrived before it began.
 void EventLoop::start_events()
 {
   Recorder& rec = world_.recorder();
@@ -316,7 +316,6 @@ void EventLoop::start_events()
     // Work found ready at the very moment the last event ended (it waited in the mailbox) is part of the
     // same busy period: no wake-up.
     if (!busy_ && now_ > idle_since_) {
-      busy_ = true;
       flops += wake_flops(*costs_, process_model_.wake_cooling_ms / 1000.0, now_ - idle_since_);
       stats.wakeups++;
     }

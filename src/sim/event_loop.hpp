@@ -170,7 +170,7 @@ private:
   bool take_connection(int to, uint64_t conn);
   void answer_arrived(const Message& m);
   void after_event(double delay, uint32_t kind, uint64_t arg);
-  // The thread: events ready, the one being handled, its CPU execution.
+  // The thread: events ready, the one being handled, its CPU work on a core of the host.
   bool cpu_on() const { return costs_ != nullptr; }
   void dispatch_timer(uint32_t kind, uint64_t arg);
   void enqueue(Message* m, uint32_t kind, uint64_t arg);
