@@ -4,7 +4,7 @@
 // event it handles (a message received, a timer fired) and every message it sends; events that become
 // ready while it is busy wait their turn; waking an idle thread costs extra, once per busy period. The
 // loop also keeps the process's sockets: keep-alive pools per destination and the accepting side of its
-// listening socket. The subclasses hold the seed's logic only.
+// listening socket (event_loop_sockets.cpp). The subclasses hold the seed's logic only.
 #pragma once
 
 #include "sim/messages.hpp"
