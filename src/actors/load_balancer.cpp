@@ -123,13 +123,16 @@ void LoadBalancer::health_result(uint64_t conn, bool success)
 
 // ---- proxying ----
 
-LoadBalancer::Proxy* LoadBalancer::from_conn(uint64_t conn)
+bool LoadBalancer::conn_live(uint64_t conn) const
 {
   uint32_t slot = static_cast<uint32_t>(conn & 0xFFFFFFFF);
   uint32_t gen = static_cast<uint32_t>(conn >> 32);
-  if (slot >= proxies_.size() || !proxies_[slot].active || proxies_[slot].generation != gen)
-    return nullptr;
-  return &proxies_[slot];
+  return slot < proxies_.size() && proxies_[slot].active && proxies_[slot].generation == gen;
+}
+
+LoadBalancer::Proxy* LoadBalancer::from_conn(uint64_t conn)
+{
+  return conn_live(conn) ? &proxies_[static_cast<uint32_t>(conn & 0xFFFFFFFF)] : nullptr;
 }
 
 int LoadBalancer::first_choice(int type)
@@ -296,10 +299,8 @@ bool LoadBalancer::timer_live(uint32_t kind, uint64_t arg) const
 {
   switch (kind) {
   case FORWARD:
-  case ATTEMPT_TIMEOUT: {
-    uint32_t slot = static_cast<uint32_t>(arg & 0xFFFFFFFF);
-    return slot < proxies_.size() && proxies_[slot].active && proxies_[slot].generation == (arg >> 32);
-  }
+  case ATTEMPT_TIMEOUT:
+    return conn_live(arg);
   case DISCOVERY_TIMEOUT:
     return arg == discovery_conn_;
   case HEALTH_TIMEOUT:

@@ -56,6 +56,7 @@ private:
   };
 
   uint64_t attempt_conn(uint32_t slot) const { return (static_cast<uint64_t>(proxies_[slot].generation) << 32) | slot; }
+  bool conn_live(uint64_t conn) const; // the attempt `conn` names is still the proxy's current one
   Proxy* from_conn(uint64_t conn);
   void try_attempt(uint32_t slot);
   void attempt_failed(uint32_t slot, int outcome, int status);
