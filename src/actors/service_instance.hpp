@@ -7,7 +7,6 @@
 #include "sim/event_loop.hpp"
 #include "sim/rng.hpp"
 
-#include <deque>
 #include <memory>
 
 namespace svcsim
