@@ -1,8 +1,8 @@
 """The capacity figure of a collected svcsim sweep (used by svcsim_sweep_plots.plot_sweep) whose axes are the offered
 load (/workloads/0/rps) and the deployment (/deployment/...): three panels against the offered load (log x):
 latency p50 / p95 / p99 (log y), the success share (success / total) and the achieved throughput with the y = x
-line; one line per deployment, the mean over seeds with a min-max band. Writes sweep_capacity.png / .svg and
-returns the numbers drawn (for plots.json)."""
+line; one line per deployment, the mean over seeds with a 5-95 % band (nearest rank: min-max below 20 seeds).
+Writes sweep_capacity.png / .svg and returns the numbers drawn (for plots.json)."""
 import matplotlib
 
 matplotlib.use("Agg")
@@ -76,8 +76,10 @@ def deployment_label(axis, value):
 def stats(values):
     vals = [v for v in values if v is not None]
     if not vals:
-        return None, None, None
-    return float(np.mean(vals)), min(vals), max(vals)
+        return None, None, None, None, None
+    # p5 / p95 by nearest rank (inverted_cdf), as spread.json: with fewer than 20 seeds, the min and the max.
+    p5, p95 = np.percentile(vals, [5, 95], method="inverted_cdf")
+    return float(np.mean(vals)), min(vals), max(vals), float(p5), float(p95)
 
 
 def most_common(values):
@@ -104,12 +106,14 @@ def plot_capacity(columns, good, axes, out_dir, made, log):
                           [f"{a}={v}" for a, v in zip(others, var[len(deploy):])])
         mine = [r for r in good if tuple(r[a] for a in deploy + others) == var]
         line = {"variant": dict(zip(deploy + others, var)), "label": label, "offered_rps": [], "runs": [],
-                **{f"{q}_ms": {"mean": [], "min": [], "max": []} for q, _ in PERCENTILES},
-                "success_share": {"mean": [], "min": [], "max": []},
-                "achieved_rps": {"mean": [], "min": [], "max": []},
-                "busiest_process": [], "busiest_load_busy_share": {"mean": [], "min": [], "max": []},
+                **{f"{q}_ms": {"mean": [], "min": [], "max": [], "p5": [], "p95": []} for q, _ in PERCENTILES},
+                "success_share": {"mean": [], "min": [], "max": [], "p5": [], "p95": []},
+                "achieved_rps": {"mean": [], "min": [], "max": [], "p5": [], "p95": []},
+                "busiest_process": [],
+                "busiest_load_busy_share": {"mean": [], "min": [], "max": [], "p5": [], "p95": []},
                 "machine_load_cpu_share": {m[len(MACHINE_PREFIX):-len(MACHINE_SUFFIX)]: {"mean": [], "min": [],
-                                                                                         "max": []}
+                                                                                         "max": [], "p5": [],
+                                                                                         "p95": []}
                                            for m in machines}}
         for x in loads:
             at = [r for r in mine if number(r[RPS_AXIS]) == x]
@@ -123,10 +127,10 @@ def plot_capacity(columns, good, axes, out_dir, made, log):
             if "capacity.busiest_load_busy_share" in columns:
                 cells.append(("busiest_load_busy_share", [number(r["capacity.busiest_load_busy_share"]) for r in at]))
             for name, vals in cells:
-                for s, v in zip(("mean", "min", "max"), stats(vals)):
+                for s, v in zip(("mean", "min", "max", "p5", "p95"), stats(vals)):
                     line[name][s].append(v)
             for m in machines:
-                for s, v in zip(("mean", "min", "max"), stats([number(r[m]) for r in at])):
+                for s, v in zip(("mean", "min", "max", "p5", "p95"), stats([number(r[m]) for r in at])):
                     line["machine_load_cpu_share"][m[len(MACHINE_PREFIX):-len(MACHINE_SUFFIX)]][s].append(v)
             line["busiest_process"].append(most_common([r.get("capacity.busiest_process") for r in at]))
         if "capacity.busiest_load_busy_share" not in columns:
@@ -137,8 +141,8 @@ def plot_capacity(columns, good, axes, out_dir, made, log):
 
         def draw(ax, series, scale=1.0, ls="-", lab=None):
             m = np.array([np.nan if v is None else v * scale for v in series["mean"]], dtype=float)
-            lo = np.array([np.nan if v is None else v * scale for v in series["min"]], dtype=float)
-            hi = np.array([np.nan if v is None else v * scale for v in series["max"]], dtype=float)
+            lo = np.array([np.nan if v is None else v * scale for v in series["p5"]], dtype=float)
+            hi = np.array([np.nan if v is None else v * scale for v in series["p95"]], dtype=float)
             ax.fill_between(x, lo, hi, color=c, alpha=0.15, lw=0)
             ax.plot(x, m, ls=ls, marker="o", ms=3.5, color=c, label=lab)
 
@@ -168,7 +172,8 @@ def plot_capacity(columns, good, axes, out_dir, made, log):
     a_thr.set_title("Achieved throughput")
     a_thr.legend(fontsize=8, loc="upper left")
     seeds = max(max(line["runs"]) for line in lines if line["runs"])
-    fig.suptitle(f"Capacity: {RPS_AXIS} offered; mean over seeds (n≤{seeds}), band: min–max", fontsize=11)
+    fig.suptitle(f"Capacity: {RPS_AXIS} offered; mean over seeds (n≤{seeds}), band: 5–95 % of the seeds (nearest "
+                 "rank)", fontsize=11)
     save(fig, out_dir, NAME, made)
     log(f"capacity figure: {len(lines)} deployments x {len(loads)} loads")
     return {"files": made[-1]["files"], "x": RPS_AXIS, "deployment_axes": deploy, "other_axes": others,

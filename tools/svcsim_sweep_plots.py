@@ -1,9 +1,9 @@
 """Plots of a collected svcsim sweep (SWEEP_DIR/sweep.csv as `svcsim collect` writes it: run_id, one column per
 swept axis named by its JSON pointer, seed, status, then metric columns named by summary.json paths): each
-metric against the swept parameter, one line per variant (the other axes' values), the median over seeds with
-a min-max band and, from 4 seeds on, an interquartile band. When two or more axes vary independently, also a
-heatmap per key metric (x: the line plots' x axis, y: the next axis, cell: the mean over seeds, annotated;
-more axes: one file per combination of their values, on one colour scale). A sweep of the offered load
+metric against the swept parameter, one line per variant (the other axes' values), the mean over seeds with
+a 5-95 % band (nearest rank, as spread.json; with fewer than 20 seeds it is the min-max band). When two or more
+axes vary independently, also a heatmap per key metric (x: the line plots' x axis, y: the next axis, cell: the
+mean over seeds, annotated; more axes: one file per combination of their values, on one colour scale). A sweep of the offered load
 (/workloads/0/rps) against the deployment also gets the capacity figure (svcsim_capacity_plot). Writes
 SWEEP_DIR/plots/ (every file through a temporary file and a rename) and plots.json."""
 import csv
@@ -157,18 +157,18 @@ def plot_sweep(sweep_dir, log, x_axis=None, metrics=None):
                         if r[x_axis] == xv and tuple(r[a] for a in variant_axes) == var]
                 vals = [v for v in vals if v is not None]
                 if vals:
-                    q1, med, q3 = np.percentile(vals, [25, 50, 75], method="inverted_cdf")
-                    pts.append((xpos[xv], min(vals), q1, med, q3, max(vals), len(vals)))
+                    # Nearest rank (inverted_cdf), the C++ spread.json's p5 / p95; the mean sums in seed order.
+                    p5, med, p95 = np.percentile(vals, [5, 50, 95], method="inverted_cdf")
+                    pts.append((xpos[xv], min(vals), p5, med, p95, max(vals), len(vals), sum(vals) / len(vals)))
                     xlabels.append(xpos[xv] if numeric_x else xv)
             if not pts:
                 continue
             p = np.array(pts, dtype=float)
-            ax.fill_between(p[:, 0], p[:, 1], p[:, 5], color=c, alpha=0.15, lw=0)
-            if p[:, 6].min() >= 4:
-                ax.fill_between(p[:, 0], p[:, 2], p[:, 4], color=c, alpha=0.3, lw=0)
+            ax.fill_between(p[:, 0], p[:, 2], p[:, 4], color=c, alpha=0.25, lw=0)
             seeds = int(p[:, 6].max())
-            ax.plot(p[:, 0], p[:, 3], marker="o", ms=4, color=c, label=f"{label} (n≤{seeds} seeds)")
+            ax.plot(p[:, 0], p[:, 7], marker="o", ms=4, color=c, label=f"{label} (n≤{seeds} seeds)")
             lines.append({"variant": dict(zip(variant_axes, var)), "x": xlabels,
+                          "mean": p[:, 7].tolist(), "p5": p[:, 2].tolist(), "p95": p[:, 4].tolist(),
                           "median": p[:, 3].tolist(), "min": p[:, 1].tolist(), "max": p[:, 5].tolist(),
                           "seeds": [int(n) for n in p[:, 6]]})
         if not numeric_x:
@@ -176,7 +176,8 @@ def plot_sweep(sweep_dir, log, x_axis=None, metrics=None):
             ax.set_xticklabels(xs_all, rotation=30, ha="right")
         ax.set_xlabel(x_axis)
         ax.set_ylabel(metric)
-        ax.set_title(f"{metric} against {x_axis}\nmedian over seeds; band: min–max (and IQR from 4 seeds)",
+        ax.set_title(f"{metric} against {x_axis}\nmean over seeds; band: 5–95 % of the seeds (nearest rank; "
+                     "min–max below 20 seeds)",
                      fontsize=10)
         ax.grid(True, alpha=0.3)
         if lines:

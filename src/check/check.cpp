@@ -3,6 +3,7 @@
 // collected first and reported together, so one CI log shows everything that needs fixing.
 #include "check/check.hpp"
 
+#include "check/band_check.hpp"
 #include "check/baseline.hpp"
 #include "check/check_report.hpp"
 #include "check/json_spans.hpp"
@@ -277,6 +278,8 @@ private:
 
 int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
 {
+  if (!options.bands.empty() || is_band_file(options.baseline_file))
+    return run_band_check(options, out, err);
   CheckReport report;
   report.run_dir = options.run_dir;
   report.baseline_file = options.baseline_file;

@@ -3,8 +3,11 @@
 #include "check/check.hpp"
 #include "cli/platform_check.hpp"
 #include "cli/run_command.hpp"
+#include "cli/seeds_command.hpp"
 #include "cli/sweep_hooks.hpp"
 #include "sim/interrupt.hpp"
+#include "spread/spread.hpp"
+#include "sweep/local_runner.hpp"
 #include "util/git_rev.hpp"
 
 #include <CLI/CLI.hpp>
@@ -84,6 +87,30 @@ static std::vector<std::string> engine_arg_errors(const std::vector<std::string>
   return errors;
 }
 
+// `run --seeds`: the usage errors first (one line, exit 2, nothing written), then the runs.
+static int seeds_usage(const CLI::App& run_cmd, const std::string& text, unsigned jobs, const RunCommandOptions& run)
+{
+  auto usage = [](const std::string& message) {
+    std::cerr << "svcsim run: error: " << message << "\n";
+    return EXIT_BAD_INPUT;
+  };
+  if (!run_cmd.count("--seeds"))
+    return usage("--jobs: expected --seeds A..B with it (one run uses one process), got --jobs alone");
+  if (run_cmd.count("--seed"))
+    return usage("--seed and --seeds: expected one of them, got both");
+  if (!run.trace_file.empty())
+    return usage("--trace and --seeds: expected --trace on a single run (svcsim run --seed N), got both");
+  if (run.scenario_file.empty())
+    return usage("--seeds: expected a scenario file, got none");
+  std::vector<uint64_t> seeds;
+  try {
+    seeds = parse_seed_list(text);
+  } catch (const SeedListError& e) {
+    return usage(std::string("--seeds: ") + e.what());
+  }
+  return run_seeds_command(run, seeds, jobs > 0 ? jobs : available_cpus());
+}
+
 int cli_main(int argc, char** argv)
 {
   CLI::App app{"svcsim: a deterministic SimGrid simulator of a microservice system with a registry, round-robin "
@@ -115,6 +142,13 @@ int cli_main(int argc, char** argv)
   run_cmd->add_flag("--no-report", run.no_report, "Do not write report.html");
   run_cmd->add_option("--manifest", manifest, "Run one line of a sweep manifest (with --index)");
   run_cmd->add_option("--index", manifest_index, "0-based line of the manifest");
+  std::string seeds_text;
+  unsigned seeds_jobs = 0;
+  run_cmd->add_option("--seeds", seeds_text,
+                      "Run every seed of A..B (or 1,2,5) into OUT/seed-N/ and write "
+                      "OUT/spread.json: each metric's mean, min, max, p5, p95");
+  run_cmd->add_option("--jobs,-j", seeds_jobs, "With --seeds: runs at a time (default: the CPUs available)")
+      ->check(CLI::PositiveNumber);
 
   std::vector<std::string> validate_files;
   LoadOptions validate_load;
@@ -125,7 +159,12 @@ int cli_main(int argc, char** argv)
   CheckOptions check;
   auto* check_cmd = app.add_subcommand("check", "Compare a run (or a collected sweep) with a baseline: the CI gate");
   check_cmd->add_option("run_dir", check.run_dir, "Run directory (or collected sweep directory)")->required();
-  check_cmd->add_option("--baseline", check.baseline_file, "Baseline JSON file")->required();
+  check_cmd->add_option("--baseline", check.baseline_file, "Baseline JSON file (or a band file: {\"bands\": [...]})");
+  check_cmd->add_option("--band", check.bands,
+                        "Hold a measured value against the spread over seeds (spread.json): "
+                        "METRIC=VALUE, e.g. requests.latency_ms.p99=321.2");
+  check_cmd->add_option("--within", check.within, "The band of --band: p5-p95 (default) or min-max")
+      ->check(CLI::IsMember({"p5-p95", "min-max"}));
   check_cmd->add_flag("--update-baseline", check.update_baseline, "Rewrite the baseline's values, keep tolerances");
   check_cmd->add_option("--json-report", check.json_report, "Also write a JSON report to this file");
   check_cmd->add_flag("--quiet,-q", check.quiet, "Only failures and the closing line");
@@ -161,8 +200,14 @@ int cli_main(int argc, char** argv)
 
   try {
     if (*run_cmd) {
+      if (!manifest.empty() && run_cmd->count("--seeds")) {
+        std::cerr << "svcsim run: error: --manifest and --seeds: expected one of them, got both\n";
+        return EXIT_BAD_INPUT;
+      }
       if (!manifest.empty())
         return sweep_hooks.run_manifest_entry(manifest, manifest_index, run);
+      if (run_cmd->count("--seeds") || run_cmd->count("--jobs"))
+        return seeds_usage(*run_cmd, seeds_text, seeds_jobs, run);
       if (run.scenario_file.empty()) {
         std::cerr << "svcsim run: error: a scenario file is required (or --manifest M --index I)\n";
         return EXIT_BAD_INPUT;
@@ -171,6 +216,10 @@ int cli_main(int argc, char** argv)
     }
     if (*validate_cmd)
       return validate_command(validate_files, validate_load);
+    if (*check_cmd && check.baseline_file.empty() && check.bands.empty()) {
+      std::cerr << "svcsim check: error: expected --baseline FILE or --band METRIC=VALUE, got neither\n";
+      return EXIT_BAD_INPUT;
+    }
     if (*check_cmd)
       return run_check(check, std::cout, std::cerr);
     return sweep_hooks.dispatch();
