@@ -165,6 +165,11 @@ l3 = [l for l in lines if l["variant"] == {"/deployment/instances/auth": "3"}][0
 check(l3["x"] == [10.0, 20.0, 40.0] and l3["median"][1] == 342 and l3["min"][1] == 341 and l3["max"][1] == 343,
       f"median and min-max band over seeds ({l3['median']}, {l3['min']}, {l3['max']})")
 check(l3["seeds"] == [3, 3, 2], f"seeds per point ({l3['seeds']})")
+# The line drawn is the mean, the band p5-p95 by nearest rank: rps=20, 3 seeds: (341 + 342 + 343) / 3 = 342, ranks
+# ceil(0.05 * 3) = 1 and ceil(0.95 * 3) = 3 → 341 and 343; rps=40, seeds 1-2 (p99 = 300 + 2 * 40 + seed):
+# 381 and 382 → mean 381.5, ranks 1 and 2 → 381 and 382.
+check(l3["mean"][1] == 342 and l3["p5"][1] == 341 and l3["p95"][1] == 343 and l3["mean"][2] == 381.5
+      and l3["p5"][2] == 381 and l3["p95"][2] == 382, f"mean and 5-95 % band ({l3['mean']}, {l3['p5']}, {l3['p95']})")
 sys.exit(1 if bad else 0)
 PY
 

@@ -7,6 +7,7 @@ Usage: SVCSIM=build/svcsim /usr/bin/python3 tests/e2e/test_seeds.py"""
 import json
 import math
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -106,6 +107,16 @@ check(read(os.path.join(OUT, "spread.json"), "rb") == before, "the same command 
 listed = os.path.join(SCRATCH, "listed")
 svcsim("run", SCENARIO, "--seeds", "3,1", "--out", listed, "--quiet")
 check_eq(json.loads(read(os.path.join(listed, "spread.json")))["seeds"], [3, 1], "--seeds 3,1: a list")
+
+# tools/plot on the spread: one panel per key metric, its band recomputed from the seeds' summaries.
+env = dict(os.environ, MPLBACKEND="Agg")
+pl = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "plot"), OUT, "--quiet"], capture_output=True,
+                    text=True, env=env)
+plots = json.loads(read(os.path.join(OUT, "plots", "plots.json"))) if pl.returncode == 0 else {}
+panel = [q for q in plots.get("panels", []) if q["metric"] == "requests.latency_ms.p99"]
+check(pl.returncode == 0 and os.path.getsize(os.path.join(OUT, "plots", "spread.png")) > 0
+      and plots["agrees_with_spread"] and panel and (panel[0]["p5"], panel[0]["p95"]) == (p99["p5"], p99["p95"]),
+      f"tools/plot OUT draws plots/spread.png with spread.json's bands (exit {pl.returncode}: {pl.stderr[-300:]})")
 
 # --- bad input: one line, exit 2, nothing written -----------------------------------------------------------
 for args, what in [(["--seeds", "5..1"], "A <= B"), (["--seeds", "0.."], "A..B"), (["--seeds", "a..b"], "A..B"),
