@@ -22,7 +22,7 @@ namespace svcsim
 
 namespace fs = std::filesystem;
 // Unordered: find_metric walks nlohmann::json, and key order means nothing to a check.
-using ordered_json = nlohmann::json;
+using Json = nlohmann::json;
 constexpr int EXIT_BAD_INPUT_CODE = 2;
 
 namespace
@@ -38,7 +38,7 @@ struct BandRule {
 
 struct BandRow {
   BandRule rule;
-  ordered_json stats;
+  Json stats;
   double low = 0, high = 0;
   bool inside = true;
 };
@@ -92,9 +92,9 @@ void parse_band_file(const std::string& file, std::vector<BandRule>& rules, std:
     errors.push_back(fmt::format("{}: error: band file not found", file));
     return;
   }
-  ordered_json doc;
+  Json doc;
   try {
-    doc = ordered_json::parse(text);
+    doc = Json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     errors.push_back(gate::describe_parse_error(file, e));
     return;
@@ -111,14 +111,14 @@ void parse_band_file(const std::string& file, std::vector<BandRule>& rules, std:
   for (const auto& [key, _] : doc.items())
     if (key != "bands" && key != "note")
       fail("/" + escape_pointer_token(key), "unknown key (expected bands, note)");
-  const ordered_json& list = doc["bands"];
+  const Json& list = doc["bands"];
   if (!list.is_array() || list.empty()) {
     fail("/bands", "expected a non-empty array of {\"metric\", \"real\", \"within\"}, got " + gate::json_kind(list));
     return;
   }
   for (size_t i = 0; i < list.size(); ++i) {
     const std::string at = "/bands/" + std::to_string(i);
-    const ordered_json& item = list[i];
+    const Json& item = list[i];
     if (!item.is_object()) {
       fail(at, "expected an object {\"metric\", \"real\", \"within\"}, got " + gate::json_kind(item));
       continue;
@@ -152,7 +152,7 @@ void parse_band_file(const std::string& file, std::vector<BandRule>& rules, std:
       rule.real = item["real"].get<double>();
     }
     if (item.contains("within")) {
-      const ordered_json& w = item["within"];
+      const Json& w = item["within"];
       if (!w.is_string() || (w != "p5-p95" && w != "min-max")) {
         fail(at + "/within", "expected \"p5-p95\" or \"min-max\", got " + w.dump());
         ok = false;
@@ -167,15 +167,15 @@ void parse_band_file(const std::string& file, std::vector<BandRule>& rules, std:
 
 std::string number(double v)
 {
-  return spread_number(ordered_json(v));
+  return spread_number(Json(v));
 }
 
-ordered_json report_json(const CheckOptions& o, const ordered_json& spread, const std::vector<BandRow>& rows,
-                         const std::vector<std::string>& errors, int exit_code)
+Json report_json(const CheckOptions& o, const Json& spread, const std::vector<BandRow>& rows,
+                 const std::vector<std::string>& errors, int exit_code)
 {
-  ordered_json r = {{"mode", "band"}, {"run_dir", o.run_dir}, {"exit_code", exit_code}};
-  r["seeds"] = spread.contains("seeds") ? spread["seeds"] : ordered_json::array();
-  r["rows"] = ordered_json::array();
+  Json r = {{"mode", "band"}, {"run_dir", o.run_dir}, {"exit_code", exit_code}};
+  r["seeds"] = spread.contains("seeds") ? spread["seeds"] : Json::array();
+  r["rows"] = Json::array();
   for (const auto& row : rows)
     r["rows"].push_back({{"metric", row.rule.metric},
                          {"real", row.rule.real},
@@ -197,7 +197,7 @@ bool is_band_file(const std::string& file)
   if (file.empty() || !read_text(file, text))
     return false;
   try {
-    ordered_json doc = ordered_json::parse(text);
+    Json doc = Json::parse(text);
     return doc.is_object() && doc.contains("bands");
   } catch (const nlohmann::json::parse_error&) {
     return false;
@@ -218,7 +218,7 @@ int run_band_check(const CheckOptions& o, std::ostream& out, std::ostream& err)
     parse_band_file(o.baseline_file, rules, errors);
 
   const std::string file = (fs::path(o.run_dir) / "spread.json").string();
-  ordered_json spread;
+  Json spread;
   std::error_code ec;
   std::string text;
   if (!fs::is_directory(o.run_dir, ec)) {
@@ -229,7 +229,7 @@ int run_band_check(const CheckOptions& o, std::ostream& out, std::ostream& err)
                                  o.run_dir, o.run_dir));
   } else {
     try {
-      spread = ordered_json::parse(text);
+      spread = Json::parse(text);
     } catch (const nlohmann::json::parse_error& e) {
       errors.push_back(gate::describe_parse_error(file, e));
     }
@@ -237,9 +237,9 @@ int run_band_check(const CheckOptions& o, std::ostream& out, std::ostream& err)
 
   std::vector<BandRow> rows;
   if (spread.is_object()) {
-    const ordered_json& metrics = spread.contains("metrics") ? spread["metrics"] : ordered_json::object();
+    const Json& metrics = spread.contains("metrics") ? spread["metrics"] : Json::object();
     for (const auto& rule : rules) {
-      const ordered_json* found = gate::find_metric(metrics, rule.keys);
+      const Json* found = gate::find_metric(metrics, rule.keys);
       if (!found) {
         errors.push_back(fmt::format("{}: error: {} not found (from {})", file, rule.metric, rule.origin));
       } else if (!is_spread_stats(*found)) {

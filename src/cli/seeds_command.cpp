@@ -204,6 +204,8 @@ int run_seeds_command(const RunCommandOptions& options, const std::vector<uint64
   fs::create_directories(out, ec);
   if (ec || !fs::is_directory(out))
     throw InputError(Diagnostic{out, 0, 0, "", "cannot create the output directory: " + ec.message()});
+  if (::access(out.c_str(), W_OK) != 0) // one line here rather than the same failure from every seed
+    throw InputError(Diagnostic{out, 0, 0, "", "the output directory is not writable"});
   // A spread.json beside seed runs it does not describe would mislead: it goes before the first new run.
   for (const char* f : {"spread.json", "spread.html"})
     if (fs::exists(fs::path(out) / f, ec) && !fs::remove(fs::path(out) / f, ec))

@@ -69,7 +69,7 @@ std::vector<uint64_t> parse_seed_list(const std::string& text)
 
 std::string describe_seed_list(const std::vector<uint64_t>& seeds)
 {
-  bool contiguous = seeds.size() > 2;
+  bool contiguous = seeds.size() > 1;
   for (size_t i = 1; contiguous && i < seeds.size(); ++i)
     contiguous = seeds[i] == seeds[i - 1] + 1;
   if (contiguous)

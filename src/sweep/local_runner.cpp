@@ -220,7 +220,7 @@ LocalRunResult Pool::run()
     else
       todo.push_back(i);
   }
-  SweepProgress progress(options_.name, runs_.size(), result_.skipped, options_.quiet);
+  SweepProgress progress("sweep " + options_.name, runs_.size(), result_.skipped, options_.quiet);
 
   struct sigaction sa {
   };

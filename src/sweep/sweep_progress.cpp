@@ -45,7 +45,7 @@ std::string SweepProgress::line(size_t done, size_t failed) const
 {
   double elapsed = now_s() - start_s_;
   size_t finished = skipped_ + done;
-  std::string out = "sweep " + name_ + ": " + std::to_string(finished) + "/" + std::to_string(total_) + " done, " +
+  std::string out = name_ + ": " + std::to_string(finished) + "/" + std::to_string(total_) + " done, " +
                     std::to_string(failed) + " failed";
   if (skipped_ > 0)
     out += ", " + std::to_string(skipped_) + " complete before";

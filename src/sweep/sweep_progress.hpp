@@ -11,7 +11,8 @@ namespace svcsim
 class SweepProgress
 {
 public:
-  SweepProgress(std::string name, size_t total, size_t skipped, bool quiet);
+  // `label` starts the line: "sweep NAME" for a sweep, "NAME --seeds 1..20" for a spread over seeds.
+  SweepProgress(std::string label, size_t total, size_t skipped, bool quiet);
   void update(size_t done, size_t failed, bool force = false); // done: this start's finished runs
   void finish(size_t done, size_t failed);
 

@@ -34,7 +34,8 @@ TEST_CASE("seed lists: A..B, a comma list, and the one-line errors for the rest"
                        "expected at most 1000 seeds, got 10000000000 in \"0..9999999999\"", SeedListError);
   CHECK_THROWS_WITH_AS(parse_seed_list("1,2,1"), "expected each seed once, got 1 twice in \"1,2,1\"", SeedListError);
   CHECK(describe_seed_list({1, 2, 3}) == "1..3");
-  CHECK(describe_seed_list({1, 2}) == "1,2");
+  CHECK(describe_seed_list({1, 2}) == "1..2");
+  CHECK(describe_seed_list({7}) == "7");
   CHECK(describe_seed_list({1, 2, 5}) == "1,2,5");
 }
 
