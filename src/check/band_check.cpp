@@ -3,6 +3,7 @@
 // samples the model did produce.
 #include "check/band_check.hpp"
 
+#include "check/band_sweep.hpp"
 #include "check/baseline.hpp"
 #include "check/metric_path.hpp"
 #include "parse/json_positions.hpp"
@@ -217,22 +218,30 @@ int run_band_check(const CheckOptions& o, std::ostream& out, std::ostream& err)
   if (!o.baseline_file.empty())
     parse_band_file(o.baseline_file, rules, errors);
 
-  const std::string file = (fs::path(o.run_dir) / "spread.json").string();
+  // A --seeds directory's spread.json, else the seeds of one variant of a collected sweep.
+  std::string file = (fs::path(o.run_dir) / "spread.json").string();
+  const std::string csv = (fs::path(o.run_dir) / "sweep.csv").string();
   Json spread;
   std::error_code ec;
   std::string text;
   if (!fs::is_directory(o.run_dir, ec)) {
     errors.push_back(fmt::format("{}: error: run directory not found", o.run_dir));
-  } else if (!read_text(file, text)) {
-    errors.push_back(fmt::format("{}: error: no spread.json (a band check needs the spread of `svcsim run SCENARIO "
-                                 "--seeds A..B --out {}`)",
-                                 o.run_dir, o.run_dir));
-  } else {
+  } else if (read_text(file, text)) {
+    if (!o.variant.empty())
+      errors.push_back(
+          fmt::format("svcsim check: error: --variant: expected a collected sweep (sweep.csv), got {}", file));
     try {
       spread = Json::parse(text);
     } catch (const nlohmann::json::parse_error& e) {
       errors.push_back(gate::describe_parse_error(file, e));
     }
+  } else if (fs::is_regular_file(csv, ec)) {
+    file = csv;
+    spread = spread_from_sweep(csv, o.variant, errors).value_or(Json());
+  } else {
+    errors.push_back(fmt::format("{}: error: no spread.json (a band check needs the spread of `svcsim run SCENARIO "
+                                 "--seeds A..B --out {}`, or a collected sweep)",
+                                 o.run_dir, o.run_dir));
   }
 
   std::vector<BandRow> rows;

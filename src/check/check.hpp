@@ -14,12 +14,13 @@ namespace svcsim
 struct CheckOptions {
   std::string run_dir; // a run directory (holds summary.json) OR a collected sweep directory (holds sweep.csv)
   std::string baseline_file;
-  bool update_baseline = false;   // rewrite values from the current run, keep tolerances (atomic: temp file + rename)
-  std::string json_report;        // optional path: write a JSON report (atomic)
-  bool quiet = false;             // table shows only failures (update: only the closing line)
-  std::string format = "text";    // "text" | "json" (json: print the report JSON on stdout instead of the table)
-  std::vector<std::string> bands; // --band METRIC=VALUE: band checks against DIR/spread.json (band_check.hpp)
-  std::string within = "p5-p95";  // the band of --band: "p5-p95" or "min-max"
+  bool update_baseline = false;     // rewrite values from the current run, keep tolerances (atomic: temp file + rename)
+  std::string json_report;          // optional path: write a JSON report (atomic)
+  bool quiet = false;               // table shows only failures (update: only the closing line)
+  std::string format = "text";      // "text" | "json" (json: print the report JSON on stdout instead of the table)
+  std::vector<std::string> bands;   // --band METRIC=VALUE: band checks against DIR/spread.json (band_check.hpp)
+  std::string within = "p5-p95";    // the band of --band: "p5-p95" or "min-max"
+  std::vector<std::string> variant; // --band on a collected sweep: AXIS=VALUE picks the variant (band_sweep.hpp)
 };
 
 // Table (or JSON) to `out`, one line per error to `err`. Returns the exit code: 0 / 1 / 2.

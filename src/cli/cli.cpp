@@ -1,5 +1,6 @@
 #include "cli/cli.hpp"
 
+#include "check/band_check.hpp"
 #include "check/check.hpp"
 #include "cli/platform_check.hpp"
 #include "cli/run_command.hpp"
@@ -165,6 +166,9 @@ int cli_main(int argc, char** argv)
                         "METRIC=VALUE, e.g. requests.latency_ms.p99=321.2");
   check_cmd->add_option("--within", check.within, "The band of --band: p5-p95 (default) or min-max")
       ->check(CLI::IsMember({"p5-p95", "min-max"}));
+  check_cmd->add_option("--variant", check.variant,
+                        "With --band on a collected sweep: AXIS=VALUE, the variant "
+                        "whose seeds make the band (e.g. /workloads/0/rps=10)");
   check_cmd->add_flag("--update-baseline", check.update_baseline, "Rewrite the baseline's values, keep tolerances");
   check_cmd->add_option("--json-report", check.json_report, "Also write a JSON report to this file");
   check_cmd->add_flag("--quiet,-q", check.quiet, "Only failures and the closing line");
@@ -218,6 +222,10 @@ int cli_main(int argc, char** argv)
       return validate_command(validate_files, validate_load);
     if (*check_cmd && check.baseline_file.empty() && check.bands.empty()) {
       std::cerr << "svcsim check: error: expected --baseline FILE or --band METRIC=VALUE, got neither\n";
+      return EXIT_BAD_INPUT;
+    }
+    if (*check_cmd && !check.variant.empty() && check.bands.empty() && !is_band_file(check.baseline_file)) {
+      std::cerr << "svcsim check: error: --variant: expected --band (or a band file) with it, got a baseline check\n";
       return EXIT_BAD_INPUT;
     }
     if (*check_cmd)

@@ -145,4 +145,23 @@ band_file = os.path.join(SCRATCH, "bands.json")
 with open(band_file, "w") as f:
     json.dump({"bands": [{"metric": "requests.latency_ms.p99", "real": p99["max"], "within": "p5-p95"}]}, f)
 check_eq(svcsim("check", OUT, "--baseline", band_file, expect=None).returncode, 0, "a band file as --baseline: exit 0")
+
+# --- a band from a collected sweep: the seeds of one variant ----------------------------------------------------
+# sweeps/small.json: /workloads/0/rps in {10, 20} x seeds 1, 2, Poisson arrivals, 10 s. Its rps=10 variant is the
+# base scenario with the sweep's "set" and that rps, so `--seeds 1..2` of that gives the band the check must use.
+sweep = os.path.join(SCRATCH, "sweep-small")
+svcsim("sweep", os.path.join(ROOT, "sweeps", "small.json"), "--jobs", "2", "--out", sweep, "--quiet")
+same = os.path.join(SCRATCH, "small-rps10")
+svcsim("run", SCENARIO, "--seeds", "1..2", "--set", "/workloads/0/arrivals=poisson", "--set",
+       "/workloads/0/duration_s=10", "--set", "/workloads/0/rps=10", "--out", same, "--quiet")
+want = at(json.loads(read(os.path.join(same, "spread.json")))["metrics"], ("requests", "latency_ms", "p99"))
+r = svcsim("check", sweep, "--band", f"requests.latency_ms.p99={want['p95']}", "--variant", "/workloads/0/rps=10",
+           "--format", "json", expect=None)
+row = json.loads(r.stdout)["rows"][0] if r.returncode == 0 else {}
+check(r.returncode == 0 and (row["low"], row["high"], row["mean"], row["n"]) ==
+      (want["p5"], want["p95"], want["mean"], want["n"]),
+      f"sweep --variant /workloads/0/rps=10: the band of `--seeds 1..2` of that variant (exit {r.returncode}, {row})")
+r = svcsim("check", sweep, "--band", "requests.latency_ms.p99=311", expect=None)
+check(r.returncode == 2 and "vary /workloads/0/rps" in r.stderr and r.stderr.count("\n") == 1,
+      "a sweep with two variants and no --variant: one line naming the axis, exit 2")
 finish()
