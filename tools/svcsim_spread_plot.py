@@ -81,11 +81,12 @@ def plot_spread(spread_dir, log):
         ax.tick_params(labelsize=8)
     for ax in list(axes.flat)[len(panels):]:
         ax.axis("off")
-    if panels:
-        axes.flat[0].legend(fontsize=7, loc="upper right")
+    if panels:  # one legend for all panels, outside them, so it hides no seed
+        handles, labels = axes.flat[0].get_legend_handles_labels()
+        fig.legend(handles, labels, fontsize=8, loc="lower center", ncol=3, frameon=False)
     fig.suptitle(f"{spread.get('scenario')}: spread over {len(spread['seeds'])} seeds ({spread.get('seed_list')}); "
                  "band: 5–95 % (nearest rank; min–max below 20 seeds), the simulator's own randomness", fontsize=10)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
     save(fig, out_dir, "spread", made)
     agree = all(p["agrees_with_spread"] for p in panels)
     write_json_atomic(os.path.join(out_dir, "plots.json"),

@@ -158,7 +158,9 @@ int cli_main(int argc, char** argv)
   validate_cmd->add_option("--set", validate_load.sets, "Override one scenario value: POINTER=VALUE");
 
   CheckOptions check;
-  auto* check_cmd = app.add_subcommand("check", "Compare a run (or a collected sweep) with a baseline: the CI gate");
+  auto* check_cmd =
+      app.add_subcommand("check", "Compare a run (or a collected sweep) with a baseline: the CI gate; or hold "
+                                  "real values against a spread over seeds (--band)");
   check_cmd->add_option("run_dir", check.run_dir, "Run directory (or collected sweep directory)")->required();
   check_cmd->add_option("--baseline", check.baseline_file, "Baseline JSON file (or a band file: {\"bands\": [...]})");
   check_cmd->add_option("--band", check.bands,

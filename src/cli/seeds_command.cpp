@@ -211,6 +211,12 @@ int run_seeds_command(const RunCommandOptions& options, const std::vector<uint64
     if (fs::exists(fs::path(out) / f, ec) && !fs::remove(fs::path(out) / f, ec))
       throw InputError(Diagnostic{out, 0, 0, "", std::string("cannot replace ") + f + ": " + ec.message()});
 
+  // A scenario's own system_db names one file for every seed: parallel seeds would write it at once.
+  if (!first.system_db_path.empty() && jobs > 1) {
+    std::cerr << options.scenario_file << ": warning: /system_db names one database file for every seed; running "
+              << "the seeds one at a time\n";
+    jobs = 1;
+  }
   const std::string list = describe_seed_list(seeds);
   PoolResult pool = run_children(loaded, options, out, first.name + " --seeds " + list, jobs);
   if (pool.stop_signal != 0) {

@@ -63,6 +63,9 @@ check(all(os.path.isfile(os.path.join(OUT, f"seed-{s}", "summary.json")) for s i
       "--seeds 1..3 writes OUT/seed-1, seed-2 and seed-3, each a complete run")
 check(os.path.isfile(os.path.join(OUT, "spread.json")) and os.path.isfile(os.path.join(OUT, "spread.html")),
       "and OUT/spread.json and spread.html")
+html = read(os.path.join(OUT, "spread.html"))
+check("Spread over seeds" in html and 'href="seed-3/report.html"' in html and "requests.latency_ms.p99" in html,
+      "spread.html: the key metrics' table and a link to each seed's report")
 check("requests.latency_ms.p99" in p.stdout and "[" in p.stdout, "stdout: the key metrics as mean [p5, p95]")
 summaries = [json.loads(read(os.path.join(OUT, f"seed-{s}", "summary.json"))) for s in (1, 2, 3)]
 spread = json.loads(read(os.path.join(OUT, "spread.json")))
