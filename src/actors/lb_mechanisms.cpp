@@ -111,7 +111,7 @@ void LbMechanisms::attempt_started(int type, int instance, double now)
     breakers_[static_cast<size_t>(instance)].call_started();
 }
 
-void LbMechanisms::attempt_ended(int type, int instance, AttemptResult r, int /*status*/, double duration_s, double now,
+void LbMechanisms::attempt_ended(int type, int instance, AttemptResult r, int status, double duration_s, double now,
                                  size_t pool_size)
 {
   load_.outstanding[static_cast<size_t>(instance)]--;
@@ -130,7 +130,10 @@ void LbMechanisms::attempt_ended(int type, int instance, AttemptResult r, int /*
                         outlier_->ejection_time(instance), outlier_->ejections(instance)));
     }
   }
-  if (passive_ && passive_->on_result(instance, failed, now)) {
+  // NGINX counts as unsuccessful what proxy_next_upstream lists (error, timeout, http_5xx ...): the failures the
+  // balancer retries, so with a retry policy those its retry_on covers, else every failure (SPEC §1).
+  bool unsuccessful = failed && (!retry_.enabled || retry_covers(retry_, r, status));
+  if (passive_ && passive_->on_result(instance, unsuccessful, now)) {
     c.passive_unavailable++;
     event(now, "lb.passive_unavailable", instance, fmt::format("for {} s", passive_p_.fail_timeout_s));
   }
@@ -164,6 +167,8 @@ double LbMechanisms::retry_decision(int type, AttemptResult r, int status, int a
   }
   if (attempts >= max_attempts)
     return -1;
+  // Envoy's "active + pending requests" of the cluster are its upstream requests: here the attempts in flight
+  // from the balancer to this type (the failed one has ended; a request in its back-off holds none).
   if (retry_.budget && !budget.try_acquire(static_cast<uint64_t>(type_outstanding_[static_cast<size_t>(type)]))) {
     c.retries_denied_by_budget++;
     return -1;
