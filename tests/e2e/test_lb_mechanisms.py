@@ -111,6 +111,19 @@ check_eq(s["requests"]["by_status"].get("503"), 235, "retry_on timeout: answered
 check_eq(s["load_balancer"]["retries"], 0, "retry_on timeout: no retry")
 check_eq(s["load_balancer"].get("retries_not_covered"), 235, "retry_on timeout: 235 failures not covered")
 
+# ---- retry policy with a 2 s deadline on the hang: a request stuck on ds2 is answered 504 at its deadline ----
+# The per-try timeout stays 10 s, so no attempt times out before its request's deadline: nothing is retried
+# and request i picks with counter i, ds2 for i % 3 == 1. Request 397 (in ds2's work when it stopped) and
+# requests 400, 403, ..., 1099 (the last before the 75 s discovery drops ds2) wait 2 s: 1 + 234 = 235
+# answered 504 by the balancer, each its attempt closed as a timeout.
+d, s = with_model("scenarios/failover-hang.json", "lbm-deadline", retry={"deadline_s": 2})
+check_eq(s["requests"]["by_status"].get("504"), 235, "deadline: 235 requests answered 504")
+check_eq(s["load_balancer"].get("deadline_exceeded"), 235, "deadline: counted")
+check_eq(s["load_balancer"]["retries"], 0, "deadline: no retry")
+late = query(d, "SELECT MIN(end_s - start_s), MAX(end_s - start_s) FROM attempts WHERE outcome = 'timeout'")[0]
+check(late[0] is not None and abs(late[0] - 2) < MS and abs(late[1] - 2) < MS,
+      f"deadline: every timed-out attempt lasted 2 s ({late})")
+
 # ---- off: the mechanisms leave no trace in summary.json ----
 _, s = run("scenarios/failover-crash.json", "lbm-off", *EXACT)
 check(not any(k in s["load_balancer"] for k in ("outlier_ejections", "breaker_opens", "passive_unavailable",
