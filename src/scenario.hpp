@@ -2,6 +2,8 @@
 // models/<model>.json merged with the scenario file (and --set overrides); the simulation never sees JSON.
 #pragma once
 
+#include "scenario_resilience.hpp"
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -30,6 +32,7 @@ struct ServiceModel {
   std::vector<EndpointModel> endpoints;
   double request_overhead_ms = 0; // per request handled (HTTP parsing, framework): a plain delay
   int lb_failure_threshold = 10;  // consecutive failed balancer health checks before the balancer skips it
+  ServiceBalancing balancing;     // policy and weights (issue 14); the balancer's default policy when unset
 };
 
 struct RegistryParams {
@@ -49,6 +52,7 @@ struct LoadBalancerParams {
   double attempt_timeout_s = 10;
   double request_overhead_ms = 0.5;  // per proxied request, on the way in
   double response_overhead_ms = 0.5; // per proxied answer, on the way out
+  LbMechanismParams mechanisms;      // issue 14's policies, passive health, breakers, retry policy: off by default
 };
 
 struct FaultDetectorParams {

@@ -8,6 +8,7 @@
 #include "parse/json_document.hpp"
 #include "parse/model_parser.hpp"
 #include "parse/platform_scan.hpp"
+#include "parse/resilience_parser.hpp"
 #include "parse/workload_fault_parser.hpp"
 
 #include <algorithm>
@@ -333,6 +334,8 @@ LoadResult load_scenario_text(const std::string& text, const std::string& file, 
       sc.model.name = fs::path(model_doc->file).stem().string();
   }
   sc.deployment = read_deployment(checker, resolved, platform ? &platform->hosts : nullptr, sc.platform_file);
+  if (model_doc)
+    check_balancing(checker, sc.model, sc.deployment, PARAMETERS);
   sc.workloads = read_workloads(checker, resolved, model_doc ? &sc.model : nullptr);
 
   double default_end = 0;

@@ -15,7 +15,11 @@ FAULT_PROCESS_STATE = {"crash": "down", "registry_outage": "down", "host_down": 
                        "slow": "degraded", "error_rate": "degraded", "partition": "degraded",
                        "link_down": "degraded"}  # a restart starts a dead process: "instance.started" says so
 DETECTIONS = {"registry.unhealthy": "registry", "lb.pool_removed": "balancer", "lb.check_unhealthy": "balancer",
+              "lb.outlier_ejected": "balancer", "lb.breaker_opened": "balancer", "lb.passive_unavailable": "balancer",
               "detector.unhealthy": "detector"}
+# Issue 14's mechanisms: the balancer skips an instance it keeps in its pool, then takes it back.
+LB_SKIPPED = ("lb.check_unhealthy", "lb.outlier_ejected", "lb.breaker_opened", "lb.passive_unavailable")
+LB_BACK = ("lb.pool_added", "lb.check_healthy", "lb.outlier_readmitted", "lb.breaker_half_open", "lb.passive_trial")
 
 
 def build_timeline(run):
@@ -70,9 +74,9 @@ def build_timeline(run):
                 put(l, "registry", "unhealthy", at)
             elif kind == "registry.deregistered":
                 put(l, "registry", None, at)
-            elif kind in ("lb.pool_added", "lb.check_healthy"):
+            elif kind in LB_BACK:
                 put(l, "balancer", "in pool", at)
-            elif kind == "lb.check_unhealthy":
+            elif kind in LB_SKIPPED:
                 put(l, "balancer", "skipped", at)
             elif kind == "lb.pool_removed":
                 put(l, "balancer", None, at)

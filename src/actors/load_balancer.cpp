@@ -7,8 +7,13 @@ namespace svcsim
 {
 
 LoadBalancer::LoadBalancer(World& world, int self)
-    : EventLoop(world, self), params_(world.scenario().model.load_balancer), model_(world.scenario().model)
+    : EventLoop(world, self), params_(world.scenario().model.load_balancer), model_(world.scenario().model),
+      attempt_timeout_s_(params_.mechanisms.retry.enabled && params_.mechanisms.retry.per_try_timeout_s > 0
+                             ? params_.mechanisms.retry.per_try_timeout_s
+                             : params_.attempt_timeout_s)
 {
+  if (LbMechanisms::any_on(model_))
+    mech_ = std::make_unique<LbMechanisms>(world, self);
 }
 
 void LoadBalancer::reset()
@@ -23,6 +28,8 @@ void LoadBalancer::reset()
     d = true;
   health_checks_.clear();
   discovery_conn_ = 0;
+  if (mech_)
+    mech_->reset();
 }
 
 void LoadBalancer::on_start()
@@ -43,6 +50,10 @@ void LoadBalancer::on_start()
   run_health_checks();
   next_health_ = now() + params_.health_check_interval_s;
   at(next_health_, HEALTH, 0);
+  if (mech_ && mech_->outlier_on()) { // Envoy arms the interval timer when the cluster's detector starts
+    next_sweep_ = now() + mech_->outlier_interval_s();
+    at(next_sweep_, OUTLIER_SWEEP, 0);
+  }
 }
 
 PoolEntry* LoadBalancer::pool_entry(int type, int instance)
@@ -83,8 +94,11 @@ void LoadBalancer::apply_discovery(const ListReply& list)
       bool kept = false;
       for (const auto& n : next)
         kept = kept || n.instance == e.instance;
-      if (!kept)
+      if (!kept) {
         rec.event(now(), self_, "lb.pool_removed", e.instance);
+        if (mech_)
+          mech_->pool_removed(e.instance);
+      }
     }
     pools_[t] = std::move(next);
     healthy_dirty_[t] = true;
@@ -119,6 +133,8 @@ void LoadBalancer::health_result(uint64_t conn, bool success)
     healthy_dirty_[hc.type] = true;
     world_.recorder().event(now(), self_, e->healthy ? "lb.check_healthy" : "lb.check_unhealthy", hc.instance);
   }
+  if (mech_ && success && e->healthy)
+    mech_->active_check_passed(hc.instance, now());
 }
 
 // ---- proxying ----
@@ -153,8 +169,12 @@ void LoadBalancer::try_attempt(uint32_t slot)
   Proxy& p = proxies_[slot];
   Recorder& rec = world_.recorder();
   int chosen = -1;
-  if (p.attempts < params_.max_attempts && p.attempts < 8)
-    chosen = p.attempts == 0 ? first_choice(p.type) : rr_[p.type].select(pools_[p.type], p.tried, p.attempts);
+  if (p.attempts < params_.max_attempts && p.attempts < 8) {
+    if (mech_)
+      chosen = mech_->choose(p.type, pools_[p.type], p.tried, p.attempts, now());
+    else
+      chosen = p.attempts == 0 ? first_choice(p.type) : rr_[p.type].select(pools_[p.type], p.tried, p.attempts);
+  }
   if (chosen < 0) {
     if (p.attempts == 0) {
       rec.lb[p.type].no_healthy++;
@@ -173,7 +193,11 @@ void LoadBalancer::try_attempt(uint32_t slot)
   p.attempt_start = now();
   uint64_t conn = attempt_conn(slot);
   send(chosen, conn, ApiRequest{p.request_id, p.endpoint, p.post, p.data}, model_.messages.request_bytes);
-  after(params_.attempt_timeout_s, ATTEMPT_TIMEOUT, conn);
+  if (mech_) {
+    mech_->attempt_started(p.type, chosen, now());
+    p.in_flight = true;
+  }
+  after(attempt_timeout_s_, ATTEMPT_TIMEOUT, conn);
 }
 
 void LoadBalancer::attempt_failed(uint32_t slot, int outcome, int status)
@@ -185,12 +209,19 @@ void LoadBalancer::attempt_failed(uint32_t slot, int outcome, int status)
   if (status >= 500)
     p.last_5xx = status;
   p.generation++; // whatever comes later for this attempt is stale
-  try_attempt(slot);
+  if (mech_)
+    mechanism_attempt_failed(slot, outcome, status);
+  else
+    try_attempt(slot);
 }
 
 void LoadBalancer::respond(uint32_t slot, int status, int served_by, std::shared_ptr<const std::string> body)
 {
   Proxy& p = proxies_[slot];
+  if (mech_) {
+    mech_->request_ended(p.type, p.holds_retry);
+    p.holds_retry = false;
+  }
   total_++;
   (status < 400 ? success_ : failed_)++;
   send_later(params_.response_overhead_ms / 1000.0, p.client, p.client_conn, Reply{status, served_by, std::move(body)},
@@ -208,6 +239,8 @@ void LoadBalancer::answer_locally(const Message& m, const ApiRequest& req)
   if (path == "/api/round-robin/reset") {
     for (auto& r : rr_)
       r.reset();
+    if (mech_)
+      mech_->reset_policies();
   }
   StatusCounters counters{total_, success_, failed_};
   if (path == "/status" || path == "/api/metrics")
@@ -248,6 +281,10 @@ void LoadBalancer::on_message(Message& m)
           p.endpoint = body.endpoint;
           p.post = body.post;
           p.data = std::move(body.data);
+          if (mech_ && mech_->deadline_s() > 0) {
+            p.serial = ++next_serial_;
+            after(mech_->deadline_s(), DEADLINE, deadline_key(slot));
+          }
           if (params_.request_overhead_ms > 0)
             after(params_.request_overhead_ms / 1000.0, FORWARD, attempt_conn(slot));
           else
@@ -264,6 +301,11 @@ void LoadBalancer::on_message(Message& m)
           if (body.status >= 500) {
             attempt_failed(slot, static_cast<int>(AttemptOutcome::ERROR_5XX), body.status);
             return;
+          }
+          if (mech_) {
+            p->in_flight = false;
+            mech_->attempt_ended(p->type, p->instance, AttemptResult::SUCCESS, body.status, now() - p->attempt_start,
+                                 now(), pools_[p->type].size());
           }
           world_.recorder().attempt(AttemptRecord{p->request_id, p->attempt_start, now(), p->instance,
                                                   static_cast<uint16_t>(body.status), static_cast<uint8_t>(p->attempts),
@@ -300,7 +342,12 @@ bool LoadBalancer::timer_live(uint32_t kind, uint64_t arg) const
   switch (kind) {
   case FORWARD:
   case ATTEMPT_TIMEOUT:
+  case BACKOFF:
     return conn_live(arg);
+  case DEADLINE: {
+    uint32_t slot = static_cast<uint32_t>(arg & 0xFFFFFFFF);
+    return slot < proxies_.size() && proxies_[slot].active && proxies_[slot].serial == static_cast<uint32_t>(arg >> 32);
+  }
   case DISCOVERY_TIMEOUT:
     return arg == discovery_conn_;
   case HEALTH_TIMEOUT:
@@ -314,8 +361,18 @@ void LoadBalancer::on_timer(uint32_t kind, uint64_t arg)
 {
   switch (kind) {
   case FORWARD:
+  case BACKOFF:
     if (Proxy* p = from_conn(arg))
       try_attempt(static_cast<uint32_t>(p - proxies_.data()));
+    break;
+  case DEADLINE:
+    if (timer_live(DEADLINE, arg))
+      deadline_fired(arg);
+    break;
+  case OUTLIER_SWEEP:
+    mech_->sweep(now());
+    next_sweep_ = next_tick(next_sweep_, mech_->outlier_interval_s());
+    at(next_sweep_, OUTLIER_SWEEP, 0);
     break;
   case ATTEMPT_TIMEOUT:
     close_connection(arg); // the proxy's request is aborted: its socket is destroyed

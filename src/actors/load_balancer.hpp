@@ -4,9 +4,11 @@
 // instance) every 20 s decide the pools; failed proxied requests do not count against an instance's health.
 #pragma once
 
+#include "actors/lb_mechanisms.hpp"
 #include "policy/round_robin.hpp"
 #include "sim/event_loop.hpp"
 
+#include <memory>
 #include <unordered_map>
 
 namespace svcsim
@@ -31,7 +33,17 @@ protected:
   bool timer_live(uint32_t kind, uint64_t arg) const override;
 
 private:
-  enum TimerKind : uint32_t { FORWARD, ATTEMPT_TIMEOUT, DISCOVERY, DISCOVERY_TIMEOUT, HEALTH, HEALTH_TIMEOUT };
+  enum TimerKind : uint32_t {
+    FORWARD,
+    ATTEMPT_TIMEOUT,
+    DISCOVERY,
+    DISCOVERY_TIMEOUT,
+    HEALTH,
+    HEALTH_TIMEOUT,
+    BACKOFF,       // the retry policy's wait before a retry (arg: the attempt conn)
+    DEADLINE,      // the retry policy's overall deadline (arg: deadline_key)
+    OUTLIER_SWEEP, // outlier detection's interval timer
+  };
   static constexpr uint64_t CONTROL_BIT = 1ULL << 63; // conns of discovery and health checks
 
   struct Proxy {
@@ -49,6 +61,10 @@ private:
     int instance = -1; // the current attempt's target
     double attempt_start = 0;
     int last_5xx = 0;
+    // With the alternative mechanisms on (mech_) only:
+    uint32_t serial = 0;      // which request holds the slot (the deadline timer's key)
+    bool in_flight = false;   // an attempt is out (not in its back-off or before its first attempt)
+    bool holds_retry = false; // holds a place in the retry budget
   };
   struct HealthCheck {
     int instance;
@@ -60,6 +76,10 @@ private:
   Proxy* from_conn(uint64_t conn);
   void try_attempt(uint32_t slot);
   void attempt_failed(uint32_t slot, int outcome, int status);
+  // With mech_: the failed attempt's verdict under the mechanisms (passive health, retry policy).
+  void mechanism_attempt_failed(uint32_t slot, int outcome, int status);
+  void deadline_fired(uint64_t key);
+  uint64_t deadline_key(uint32_t slot) const { return (static_cast<uint64_t>(proxies_[slot].serial) << 32) | slot; }
   void respond(uint32_t slot, int status, int served_by, std::shared_ptr<const std::string> body);
   void answer_locally(const Message& m, const ApiRequest& req);
   void discover();
@@ -77,6 +97,10 @@ private:
 
   const LoadBalancerParams& params_;
   const Model& model_;
+  std::unique_ptr<LbMechanisms> mech_; // null unless the model turns a mechanism on
+  double attempt_timeout_s_;           // the retry policy's per_try_timeout_s, else attempt_timeout_s
+  uint32_t next_serial_ = 0;
+  double next_sweep_ = 0;
   std::vector<PoolEntry> pools_[SERVICE_TYPE_COUNT];
   RoundRobin rr_[SERVICE_TYPE_COUNT];
   std::vector<Proxy> proxies_;

@@ -44,6 +44,33 @@ struct EventQuery {
   }
 };
 
+// The events that take an instance out of the balancer's rotation, and the mechanism each stands for
+// (summary.json faults[].lb_excluded_by). "registry_sweep": discovery dropped it, because the registry's
+// cleanup sweep marked it unhealthy (or it deregistered, or the registry restarted without it).
+struct Exclusion {
+  const char* event;
+  const char* mechanism;
+};
+constexpr Exclusion EXCLUSIONS[] = {
+    {"lb.pool_removed", "registry_sweep"},           {"lb.check_unhealthy", "active_check"},
+    {"lb.outlier_ejected", "outlier_ejection"},      {"lb.breaker_opened", "circuit_breaker"},
+    {"lb.passive_unavailable", "passive_max_fails"},
+};
+
+// The first exclusion of `subject` at or after `from`: its time (INFINITY if none) and mechanism.
+double first_exclusion(const std::vector<EventRecord>& events, int subject, double from, const char*& mechanism)
+{
+  mechanism = nullptr;
+  for (const auto& e : events)
+    if (e.subject == subject && e.at_s >= from - 1e-12)
+      for (const Exclusion& x : EXCLUSIONS)
+        if (e.kind == x.event) {
+          mechanism = x.mechanism;
+          return e.at_s;
+        }
+  return INFINITY;
+}
+
 // A registry outage fails no request by itself: its cost comes after it ends, when the restarted, empty
 // registry gives the balancer's next discovery short lists. What the report adds for it:
 //   discovery_failures      the balancer's refused or timed-out discoveries during the outage
@@ -144,6 +171,7 @@ ojson build_fault_report(const Scenario& sc, const RunOutput& run)
     const Fault* f;
     int t;
     double a, u, excluded = INFINITY;
+    const char* excluded_by = nullptr;
     double last_sel = INFINITY, first_sel = INFINITY, first_ok = INFINITY;
     std::vector<uint64_t> touched; // requests with a failed attempt on the target during the fault
     size_t cursor = 0;
@@ -158,7 +186,7 @@ ojson build_fault_report(const Scenario& sc, const RunOutput& run)
     x.a = f.at_s;
     x.u = f.kind == FaultKind::RESTART ? f.at_s : f.until_s.value_or(INFINITY);
     if (f.kind != FaultKind::RESTART)
-      x.excluded = q.first({"lb.pool_removed", "lb.check_unhealthy"}, x.t, x.a);
+      x.excluded = first_exclusion(rec.events(), x.t, x.a, x.excluded_by);
     st.push_back(std::move(x));
   }
   rec.for_each_attempt([&](const AttemptRecord& at) {
@@ -213,6 +241,7 @@ ojson build_fault_report(const Scenario& sc, const RunOutput& run)
       j["registry_unhealthy_at_s"] = time_or_null(q.first({"registry.unhealthy"}, x.t, x.a));
       j["lb_last_selected_at_s"] = time_or_null(x.last_sel);
       j["lb_excluded_at_s"] = time_or_null(x.excluded);
+      j["lb_excluded_by"] = x.excluded_by ? ojson(x.excluded_by) : ojson(nullptr);
       j["detector_alert_at_s"] = time_or_null(q.first({"alert.SERVICE_DOWN"}, x.t, x.a));
     }
     j["failed_requests"] = x.failed;
@@ -224,7 +253,9 @@ ojson build_fault_report(const Scenario& sc, const RunOutput& run)
     // Recovery: after the fault's end (or the restart), who took it back when.
     if (std::isfinite(x.u)) {
       j["registry_recovered_at_s"] = time_or_null(q.first({"registry.healthy", "registry.registered"}, x.t, x.u));
-      j["lb_readded_at_s"] = time_or_null(q.first({"lb.pool_added", "lb.check_healthy"}, x.t, x.u));
+      j["lb_readded_at_s"] = time_or_null(q.first(
+          {"lb.pool_added", "lb.check_healthy", "lb.outlier_readmitted", "lb.breaker_half_open", "lb.passive_trial"},
+          x.t, x.u));
       j["detector_recovered_at_s"] = time_or_null(q.first({"alert.SERVICE_RECOVERED"}, x.t, x.u));
       j["lb_first_selected_again_at_s"] = time_or_null(x.first_sel);
       j["recovered_at_s"] = time_or_null(x.first_ok);

@@ -56,6 +56,10 @@ struct EventRecord {
 
 struct TypeCounters {
   uint64_t attempts = 0, retries = 0, no_healthy = 0;
+  // The balancer's alternative mechanisms (issue 14), reported only when the model turns them on.
+  uint64_t outlier_ejections = 0, passive_unavailable = 0, breaker_opens = 0;
+  uint64_t retries_not_covered = 0, retries_denied_by_budget = 0, backoff_waits = 0, deadline_exceeded = 0;
+  double backoff_wait_total_s = 0;
 };
 
 // One second of the run (results.sqlite `series`): requests sent that second, requests that ended that

@@ -3,6 +3,7 @@
 #include "metrics/process_report.hpp"
 
 #include "metrics/fault_report.hpp"
+#include "metrics/lb_mechanism_report.hpp"
 #include "metrics/percentile.hpp"
 
 #include <algorithm>
@@ -180,6 +181,7 @@ ojson build_summary(const Scenario& sc, const RunOutput& run, const std::string&
   lb["attempts"] = at;
   lb["retries"] = rt;
   lb["no_healthy"] = nh;
+  add_lb_mechanism_counters(lb, sc.model, run.recorder); // nothing unless a mechanism is on
   s["load_balancer"] = lb;
 
   s["registry"] = {{"registrations", run.recorder.registrations},

@@ -1,6 +1,7 @@
 #include "parse/model_parser.hpp"
 
 #include "parse/process_model_parser.hpp"
+#include "parse/resilience_parser.hpp"
 
 #include <cstdint>
 
@@ -230,6 +231,10 @@ Model read_model(Checker& checker, const json& params, const std::string& pointe
     s.num("attempt_timeout_s", lb.attempt_timeout_s, POSITIVE);
     s.num("request_overhead_ms", lb.request_overhead_ms, NON_NEGATIVE);
     s.num("response_overhead_ms", lb.response_overhead_ms, NON_NEGATIVE);
+    for (const auto& key : lb_mechanism_keys())
+      s.allow(key);
+    if (s.present())
+      read_lb_mechanisms(checker, s.obj(), s.pointer(), lb);
   }
   top.allow("fault_detector");
   {
@@ -294,6 +299,9 @@ Model read_model(Checker& checker, const json& params, const std::string& pointe
     ServiceModel& service = m.services[t];
     s.num("request_overhead_ms", service.request_overhead_ms, NON_NEGATIVE);
     s.integer("lb_failure_threshold", service.lb_failure_threshold, THRESHOLD);
+    for (const auto& key : service_balancing_keys())
+      s.allow(key);
+    read_service_balancing(checker, s.obj(), s.pointer(), service.balancing);
     read_endpoints(checker, s, type, service.endpoints);
   }
   return m;

@@ -33,6 +33,7 @@ const std::map<std::string, std::string>& fault_labels()
       {"registry_unhealthy_at_s", "registry marks it unhealthy"},
       {"lb_last_selected_at_s", "balancer last sends it a request"},
       {"lb_excluded_at_s", "balancer stops routing to it"},
+      {"lb_excluded_by", "mechanism that excluded it"},
       {"detector_alert_at_s", "detector SERVICE_DOWN alert"},
       {"failed_requests", "client requests failed (sent during the fault)"},
       {"retried_requests", "requests retried on another instance"},
@@ -50,6 +51,23 @@ const std::map<std::string, std::string>& fault_labels()
       {"failed_requests_until_restored", "client requests failed until the pools were whole"},
   };
   return labels;
+}
+
+// Which mechanism the balancer's exclusion came from, in words (summary.json's lb_excluded_by).
+std::string exclusion_text(const ojson& f)
+{
+  static const std::map<std::string, std::string> words = {
+      {"registry_sweep", "discovery, after the registry's sweep"},
+      {"active_check", "its own health checks"},
+      {"outlier_ejection", "outlier detection"},
+      {"circuit_breaker", "its circuit breaker"},
+      {"passive_max_fails", "max_fails"},
+      {"readiness_probe", "a readiness probe"},
+  };
+  if (!f.contains("lb_excluded_by") || !f["lb_excluded_by"].is_string())
+    return "";
+  auto it = words.find(f["lb_excluded_by"].get<std::string>());
+  return " (by " + xml_escape(it == words.end() ? f["lb_excluded_by"].get<std::string>() : it->second) + ")";
 }
 
 std::string delay_text(const ojson& f, const ojson& v)
@@ -87,7 +105,8 @@ std::string fault_sentence(const ojson& f)
     if (!f.contains(key))
       continue;
     if (f[key].is_number() && f["at_s"].is_number())
-      who.push_back(fmt::format("{} after {} s", name, fmt_num(f[key].get<double>() - f["at_s"].get<double>())));
+      who.push_back(fmt::format("{} after {} s{}", name, fmt_num(f[key].get<double>() - f["at_s"].get<double>()),
+                                std::string(key) == "lb_excluded_at_s" ? exclusion_text(f) : ""));
     else
       never.push_back(noticer);
   }

@@ -208,9 +208,11 @@ Timeline build_timeline(const Scenario& sc, const RunOutput& run, const nlohmann
         detection = View::REGISTRY;
       } else if (k == "registry.deregistered") {
         lb.put(lane, View::REGISTRY, std::nullopt, e.at_s);
-      } else if (k == "lb.pool_added" || k == "lb.check_healthy") {
+      } else if (k == "lb.pool_added" || k == "lb.check_healthy" || k == "lb.outlier_readmitted" ||
+                 k == "lb.breaker_half_open" || k == "lb.passive_trial") {
         lb.put(lane, View::BALANCER, LaneState::IN_POOL, e.at_s);
-      } else if (k == "lb.check_unhealthy") {
+      } else if (k == "lb.check_unhealthy" || k == "lb.outlier_ejected" || k == "lb.breaker_opened" ||
+                 k == "lb.passive_unavailable") {
         lb.put(lane, View::BALANCER, LaneState::SKIPPED, e.at_s);
         detection = View::BALANCER;
       } else if (k == "lb.pool_removed") {
