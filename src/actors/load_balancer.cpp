@@ -30,7 +30,7 @@ void LoadBalancer::on_start()
   if (params_.dynamic_discovery) {
     discover();
     next_discovery_ = now() + params_.discovery_interval_s;
-    at(next_discovery_, DISCOVERY, 0);
+    interval_at(next_discovery_, DISCOVERY, 0);
   } else {
     // USE_DYNAMIC_DISCOVERY=false: fixed pools, every instance of the deployment in order.
     for (int t = 0; t < SERVICE_TYPE_COUNT; t++)
@@ -42,7 +42,7 @@ void LoadBalancer::on_start()
   }
   run_health_checks();
   next_health_ = now() + params_.health_check_interval_s;
-  at(next_health_, HEALTH, 0);
+  interval_at(next_health_, HEALTH, 0);
 }
 
 PoolEntry* LoadBalancer::pool_entry(int type, int instance)
@@ -61,7 +61,7 @@ void LoadBalancer::discover()
     return; // the previous call is still waiting for its timeout
   discovery_conn_ = CONTROL_BIT | next_control_++;
   send(world_.registry_id(), discovery_conn_, ListRequest{true}, model_.messages.control_bytes);
-  after(model_.registry.call_timeout_s, DISCOVERY_TIMEOUT, discovery_conn_);
+  set_timeout(model_.registry.call_timeout_s, DISCOVERY_TIMEOUT, discovery_conn_);
 }
 
 void LoadBalancer::apply_discovery(const ListReply& list)
@@ -100,7 +100,7 @@ void LoadBalancer::run_health_checks()
       uint64_t conn = CONTROL_BIT | next_control_++;
       health_checks_[conn] = HealthCheck{e.instance, t};
       send(e.instance, conn, HealthRequest{}, model_.messages.control_bytes);
-      after(params_.health_check_timeout_s, HEALTH_TIMEOUT, conn);
+      set_timeout(params_.health_check_timeout_s, HEALTH_TIMEOUT, conn);
     }
 }
 
@@ -173,7 +173,7 @@ void LoadBalancer::try_attempt(uint32_t slot)
   p.attempt_start = now();
   uint64_t conn = attempt_conn(slot);
   send(chosen, conn, ApiRequest{p.request_id, p.endpoint, p.post, p.data}, model_.messages.request_bytes);
-  after(params_.attempt_timeout_s, ATTEMPT_TIMEOUT, conn);
+  set_timeout(params_.attempt_timeout_s, ATTEMPT_TIMEOUT, conn);
 }
 
 void LoadBalancer::attempt_failed(uint32_t slot, int outcome, int status)
@@ -337,7 +337,7 @@ void LoadBalancer::on_timer(uint32_t kind, uint64_t arg)
   case DISCOVERY:
     discover();
     next_discovery_ = next_tick(next_discovery_, params_.discovery_interval_s);
-    at(next_discovery_, DISCOVERY, 0);
+    interval_at(next_discovery_, DISCOVERY, 0);
     break;
   case DISCOVERY_TIMEOUT:
     if (arg == discovery_conn_) {
@@ -349,7 +349,7 @@ void LoadBalancer::on_timer(uint32_t kind, uint64_t arg)
   case HEALTH:
     run_health_checks();
     next_health_ = next_tick(next_health_, params_.health_check_interval_s);
-    at(next_health_, HEALTH, 0);
+    interval_at(next_health_, HEALTH, 0);
     break;
   case HEALTH_TIMEOUT:
     close_connection(arg);
