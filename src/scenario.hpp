@@ -126,6 +126,26 @@ struct ConnectionModel {
   double syn_give_up_s = 127;                              // after the last retransmission: connect fails
 };
 
+// A measured distribution in whole milliseconds (the model file's {"<ms>": count}): bin `ms` holds the
+// readings from ms to ms + 1; the counts need not be integers. Empty: no delay at all.
+struct HistogramBin {
+  int ms;
+  double count;
+};
+using MsHistogram = std::vector<HistogramBin>; // sorted by ms, counts > 0
+
+// How the processes keep time (issue 13; docs/scenario-format.md, "timing"). EXACT: every timer fires at its
+// due time, the client sends on its schedule, a thread's ready events run in arrival order, a setInterval tick
+// keeps its schedule. NODE: Node 20's event loop: a turn runs its due timers before the I/O that is ready,
+// timers fire late by a sample of timer_late_ms, the client sends late by a sample of client_lag_ms, and a
+// setInterval tick is due one interval after the previous tick's callback started.
+enum class TimingMode { EXACT, NODE };
+struct TimingModel {
+  TimingMode mode = TimingMode::EXACT;
+  MsHistogram timer_late_ms;
+  MsHistogram client_lag_ms;
+};
+
 // The numbers of SPEC §1, from models/<name>.json (overridable by a scenario's "parameters").
 struct Model {
   std::string name = "seed";
@@ -142,6 +162,7 @@ struct Model {
   double overhead_jitter_ms = 0;
   ProcessModel process;
   ConnectionModel connections;
+  TimingModel timing;
 };
 
 // One component of the deployment (a SimGrid actor).

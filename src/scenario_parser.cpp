@@ -9,6 +9,7 @@
 #include "parse/model_parser.hpp"
 #include "parse/platform_scan.hpp"
 #include "parse/resilience_parser.hpp"
+#include "parse/timing_parser.hpp"
 #include "parse/workload_fault_parser.hpp"
 
 #include <algorithm>
@@ -45,10 +46,22 @@ std::string resolve_relative(const std::string& base_dir, const std::string& pat
   return (fs::path(base_dir) / path).string();
 }
 
-// Objects merge key by key; anything else (arrays included) replaces.
+// A measured histogram ({"<whole ms>": count}) is one value: a scenario's histogram replaces the model's,
+// bins it does not list are not kept.
+bool is_histogram(const json& v)
+{
+  if (!v.is_object() || v.empty())
+    return false;
+  for (const auto& item : v.items())
+    if (!is_ms_key(item.key()))
+      return false;
+  return true;
+}
+
+// Objects merge key by key; anything else (arrays and histograms included) replaces.
 void deep_merge(json& base, const json& over)
 {
-  if (!base.is_object() || !over.is_object()) {
+  if (!base.is_object() || !over.is_object() || is_histogram(over)) {
     base = over;
     return;
   }
@@ -356,6 +369,11 @@ LoadResult load_scenario_text(const std::string& text, const std::string& file, 
 
   resolved["seed"] = sc.seed;
   resolved["end_s"] = *sc.end_s;
+  // Exact timing is the model as it was before the timing section existed: the section (its histograms go
+  // unused) is left out of the resolved scenario, so that its hash, and summary.json, stay as they were.
+  if (sc.model.timing.mode == TimingMode::EXACT && resolved.contains("parameters") &&
+      resolved["parameters"].is_object())
+    resolved["parameters"].erase("timing");
   sc.resolved_json = resolved.dump(2);
   LoadResult result;
   result.scenario = std::move(sc);

@@ -46,6 +46,26 @@ Client::Client(World& world, int self) : EventLoop(world, self), timeout_s_(worl
       p.arrivals = std::make_unique<RandomStream>(sc.seed, "arrivals/" + std::to_string(k));
     phases_.push_back(std::move(p));
   }
+  const TimingModel& timing = sc.model.timing;
+  if (timing.mode == TimingMode::NODE && !timing.client_lag_ms.empty()) {
+    lag_ = MsSampler(timing.client_lag_ms);
+    lag_stream_ = std::make_unique<RandomStream>(sc.seed, "timing/client-lag/" + name());
+  }
+}
+
+// The measured lag (../shared/calibration/light-load-3x100.json) does not accumulate: each request leaves
+// late by its own draw from its slot of the fixed schedule, which itself never drifts. A request cannot leave
+// before the one before it (one thread sends them in order): a timer already overdue fires at once, after
+// the earlier send.
+void Client::schedule_send(double due, uint32_t phase)
+{
+  double when = due;
+  if (lag_stream_) {
+    double u_bin = lag_stream_->uniform(); // two statements: the draws' order is fixed
+    double u_within = lag_stream_->uniform();
+    when += lag_.sample_ms(u_bin, u_within) / 1000.0;
+  }
+  at(when, SEND, phase, TimerClass::SCHEDULED);
 }
 
 void Client::on_start()
@@ -59,7 +79,7 @@ void Client::on_start()
       continue;
     }
     phases_open_++;
-    at(p.next_at, SEND, k);
+    schedule_send(p.next_at, k);
   }
   if (end_s_ > now())
     at(end_s_, END, 0);
@@ -93,7 +113,7 @@ void Client::send_next(uint32_t k)
   }
   send(world_.balancer_id(), id, ApiRequest{id, p.endpoint, post, std::move(data)},
        world_.scenario().model.messages.request_bytes);
-  after(timeout_s_, TIMEOUT, id);
+  set_timeout(timeout_s_, TIMEOUT, id);
 
   // Next arrival of this phase.
   if (p.arrivals)
@@ -108,7 +128,7 @@ void Client::send_next(uint32_t k)
   else
     more = p.sent < p.total;
   if (more) {
-    at(p.next_at, SEND, k);
+    schedule_send(p.next_at, k);
   } else {
     p.done = true;
     phases_open_--;

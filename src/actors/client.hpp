@@ -40,6 +40,8 @@ private:
     bool done = false;
   };
   void send_next(uint32_t phase);
+  // Sets the send timer of a request due at `due`: with node timing the client sends late by its measured lag.
+  void schedule_send(double due, uint32_t phase);
   void finish(uint64_t request, int status, Outcome outcome, int instance);
 
   std::vector<Phase> phases_;
@@ -49,6 +51,8 @@ private:
   double end_s_ = 0;
   bool end_reached_ = false;
   double timeout_s_;
+  MsSampler lag_; // empty: sends leave on schedule
+  std::unique_ptr<RandomStream> lag_stream_;
 };
 
 } // namespace svcsim

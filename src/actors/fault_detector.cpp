@@ -24,7 +24,7 @@ void FaultDetector::on_start()
   targets_ = {world_.balancer_id()};
   start_cycle();
   next_cycle_ = now() + params_.check_interval_s;
-  at(next_cycle_, CYCLE, 0);
+  interval_at(next_cycle_, CYCLE, 0);
 }
 
 void FaultDetector::start_cycle()
@@ -35,7 +35,7 @@ void FaultDetector::start_cycle()
   }
   list_conn_ = next_conn_++;
   send(world_.registry_id(), list_conn_, ListRequest{false}, model_.messages.control_bytes);
-  after(model_.registry.call_timeout_s, LIST_TIMEOUT, list_conn_);
+  set_timeout(model_.registry.call_timeout_s, LIST_TIMEOUT, list_conn_);
 }
 
 void FaultDetector::run_checks()
@@ -47,7 +47,7 @@ void FaultDetector::run_checks()
     checks_[conn] = Check{target, now()};
     checking_[target] = 1;
     send(target, conn, HealthRequest{}, model_.messages.control_bytes);
-    after(params_.check_timeout_s, CHECK_TIMEOUT, conn);
+    set_timeout(params_.check_timeout_s, CHECK_TIMEOUT, conn);
   }
 }
 
@@ -125,7 +125,7 @@ void FaultDetector::on_timer(uint32_t kind, uint64_t arg)
   case CYCLE:
     start_cycle();
     next_cycle_ = next_tick(next_cycle_, params_.check_interval_s);
-    at(next_cycle_, CYCLE, 0);
+    interval_at(next_cycle_, CYCLE, 0);
     break;
   case LIST_TIMEOUT:
     if (arg == list_conn_) {

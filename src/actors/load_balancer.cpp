@@ -37,7 +37,7 @@ void LoadBalancer::on_start()
   if (params_.dynamic_discovery) {
     discover();
     next_discovery_ = now() + params_.discovery_interval_s;
-    at(next_discovery_, DISCOVERY, 0);
+    interval_at(next_discovery_, DISCOVERY, 0);
   } else {
     // USE_DYNAMIC_DISCOVERY=false: fixed pools, every instance of the deployment in order.
     for (int t = 0; t < SERVICE_TYPE_COUNT; t++)
@@ -49,10 +49,10 @@ void LoadBalancer::on_start()
   }
   run_health_checks();
   next_health_ = now() + params_.health_check_interval_s;
-  at(next_health_, HEALTH, 0);
+  interval_at(next_health_, HEALTH, 0);
   if (mech_ && mech_->outlier_on()) { // Envoy arms the interval timer when the cluster's detector starts
     next_sweep_ = now() + mech_->outlier_interval_s();
-    at(next_sweep_, OUTLIER_SWEEP, 0);
+    interval_at(next_sweep_, OUTLIER_SWEEP, 0);
   }
 }
 
@@ -72,7 +72,7 @@ void LoadBalancer::discover()
     return; // the previous call is still waiting for its timeout
   discovery_conn_ = CONTROL_BIT | next_control_++;
   send(world_.registry_id(), discovery_conn_, ListRequest{true}, model_.messages.control_bytes);
-  after(model_.registry.call_timeout_s, DISCOVERY_TIMEOUT, discovery_conn_);
+  set_timeout(model_.registry.call_timeout_s, DISCOVERY_TIMEOUT, discovery_conn_);
 }
 
 void LoadBalancer::apply_discovery(const ListReply& list)
@@ -114,7 +114,7 @@ void LoadBalancer::run_health_checks()
       uint64_t conn = CONTROL_BIT | next_control_++;
       health_checks_[conn] = HealthCheck{e.instance, t};
       send(e.instance, conn, HealthRequest{}, model_.messages.control_bytes);
-      after(params_.health_check_timeout_s, HEALTH_TIMEOUT, conn);
+      set_timeout(params_.health_check_timeout_s, HEALTH_TIMEOUT, conn);
     }
 }
 
@@ -197,7 +197,7 @@ void LoadBalancer::try_attempt(uint32_t slot)
     mech_->attempt_started(p.type, chosen, now());
     p.in_flight = true;
   }
-  after(attempt_timeout_s_, ATTEMPT_TIMEOUT, conn);
+  set_timeout(attempt_timeout_s_, ATTEMPT_TIMEOUT, conn);
 }
 
 void LoadBalancer::attempt_failed(uint32_t slot, int outcome, int status)
@@ -283,7 +283,7 @@ void LoadBalancer::on_message(Message& m)
           p.data = std::move(body.data);
           if (mech_ && mech_->deadline_s() > 0) {
             p.serial = ++next_serial_;
-            after(mech_->deadline_s(), DEADLINE, deadline_key(slot));
+            set_timeout(mech_->deadline_s(), DEADLINE, deadline_key(slot));
           }
           if (params_.request_overhead_ms > 0)
             after(params_.request_overhead_ms / 1000.0, FORWARD, attempt_conn(slot));
@@ -372,7 +372,7 @@ void LoadBalancer::on_timer(uint32_t kind, uint64_t arg)
   case OUTLIER_SWEEP:
     mech_->sweep(now());
     next_sweep_ = next_tick(next_sweep_, mech_->outlier_interval_s());
-    at(next_sweep_, OUTLIER_SWEEP, 0);
+    interval_at(next_sweep_, OUTLIER_SWEEP, 0);
     break;
   case ATTEMPT_TIMEOUT:
     close_connection(arg); // the proxy's request is aborted: its socket is destroyed
@@ -394,7 +394,7 @@ void LoadBalancer::on_timer(uint32_t kind, uint64_t arg)
   case DISCOVERY:
     discover();
     next_discovery_ = next_tick(next_discovery_, params_.discovery_interval_s);
-    at(next_discovery_, DISCOVERY, 0);
+    interval_at(next_discovery_, DISCOVERY, 0);
     break;
   case DISCOVERY_TIMEOUT:
     if (arg == discovery_conn_) {
@@ -406,7 +406,7 @@ void LoadBalancer::on_timer(uint32_t kind, uint64_t arg)
   case HEALTH:
     run_health_checks();
     next_health_ = next_tick(next_health_, params_.health_check_interval_s);
-    at(next_health_, HEALTH, 0);
+    interval_at(next_health_, HEALTH, 0);
     break;
   case HEALTH_TIMEOUT:
     close_connection(arg);

@@ -30,7 +30,7 @@ void LoadBalancer::mechanism_attempt_failed(uint32_t slot, int outcome, int stat
   if (wait < 0)
     respond(slot, p.last_5xx, -1, nullptr);
   else if (wait > 0)
-    after(wait, BACKOFF, attempt_conn(slot)); // the back-off waits in simulated time, not on the thread
+    set_timeout(wait, BACKOFF, attempt_conn(slot)); // the back-off waits in simulated time, not on the thread
   else
     try_attempt(slot);
 }

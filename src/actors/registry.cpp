@@ -10,7 +10,7 @@ Registry::Registry(World& world, int self) : EventLoop(world, self), params_(wor
 void Registry::on_start()
 {
   next_sweep_ = now() + params_.cleanup_interval_s;
-  at(next_sweep_, SWEEP, 0);
+  interval_at(next_sweep_, SWEEP, 0);
 }
 
 void Registry::answer(const Message& m, Body&& body)
@@ -83,7 +83,7 @@ void Registry::on_timer(uint32_t kind, uint64_t)
       world_.recorder().event(now(), self_, "registry.unhealthy", e.instance);
     });
     next_sweep_ = next_tick(next_sweep_, params_.cleanup_interval_s);
-    at(next_sweep_, SWEEP, 0);
+    interval_at(next_sweep_, SWEEP, 0);
   }
 }
 

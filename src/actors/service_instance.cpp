@@ -29,7 +29,7 @@ void ServiceInstance::on_start()
   call_registry(RegisterRequest{});
   // setInterval(heartbeat, 10 s) starts with the process.
   next_heartbeat_ = now() + global_.registry.heartbeat_interval_s;
-  at(next_heartbeat_, HEARTBEAT, 0);
+  interval_at(next_heartbeat_, HEARTBEAT, 0);
 }
 
 void ServiceInstance::call_registry(Body&& body)
@@ -39,7 +39,7 @@ void ServiceInstance::call_registry(Body&& body)
   world_.recorder().event(now(), self_,
                           registry_call_is_heartbeat_ ? "instance.heartbeat_sent" : "instance.register_sent", self_);
   send(world_.registry_id(), registry_conn_, std::move(body), global_.messages.control_bytes);
-  after(global_.registry.call_timeout_s, CALL_TIMEOUT, registry_conn_);
+  set_timeout(global_.registry.call_timeout_s, CALL_TIMEOUT, registry_conn_);
 }
 
 ServiceInstance::Inflight* ServiceInstance::from_token(uint64_t arg)
@@ -190,8 +190,10 @@ void ServiceInstance::handle(uint32_t slot)
   }
   // Synchronous work (bcrypt, an endpoint's cpu_flops) holds the single thread: everything else waits.
   charge(cpu_flops);
+  // The endpoint's delay is the seed's setTimeout (a Node timer); a database wait alone is I/O.
   if (wait_s > 0)
-    after_work(wait_s, REPLY, token(slot));
+    after_work(wait_s, REPLY, token(slot),
+               r.endpoint && r.endpoint->delay_ms > 0 ? TimerClass::NODE : TimerClass::EXACT);
   else
     reply(slot);
 }
@@ -228,7 +230,7 @@ void ServiceInstance::on_timer(uint32_t kind, uint64_t arg)
     if (registry_conn_ == 0)
       call_registry(registered_ ? Body{HeartbeatRequest{}} : Body{RegisterRequest{}});
     next_heartbeat_ = next_tick(next_heartbeat_, global_.registry.heartbeat_interval_s);
-    at(next_heartbeat_, HEARTBEAT, 0);
+    interval_at(next_heartbeat_, HEARTBEAT, 0);
     break;
   case CALL_TIMEOUT:
   case TIMER_REFUSED:

@@ -2,6 +2,7 @@
 
 #include "parse/process_model_parser.hpp"
 #include "parse/resilience_parser.hpp"
+#include "parse/timing_parser.hpp"
 
 #include <cstdint>
 
@@ -276,6 +277,8 @@ Model read_model(Checker& checker, const json& params, const std::string& pointe
   read_process_model(checker, params, pointer, m.process);
   top.allow("connections");
   read_connection_model(checker, params, pointer, m.connections);
+  top.allow("timing");
+  read_timing_model(checker, params, pointer, m.timing);
   top.allow("services");
   std::string services_pointer = pointer_append(pointer, "services");
   if (!params.contains("services")) {

@@ -44,6 +44,7 @@ EventLoop::EventLoop(World& world, int self)
   if (p.component->kind != ComponentKind::FAULT_INJECTOR)
     costs_ = process_model_.cpu ? &process_model_.costs[static_cast<int>(cost_group(*p.component))] : &FREE;
   core_speed_ = p.host->get_speed();
+  init_timing();
 }
 
 // ---- timers: a heap for arbitrary due times, FIFO lanes for repeated delays ----
@@ -64,16 +65,16 @@ void EventLoop::note_new_timer(const Timer& t)
     next_source_ = NEXT_UNKNOWN;
 }
 
-void EventLoop::at(double when, uint32_t kind, uint64_t arg)
+void EventLoop::at(double when, uint32_t kind, uint64_t arg, TimerClass cls)
 {
-  Timer t{when, timer_seq_++, kind, arg};
+  Timer t{when, timer_seq_++, kind, cls, arg};
   note_new_timer(t);
   heap_push(t);
 }
 
-void EventLoop::after(double delay, uint32_t kind, uint64_t arg)
+void EventLoop::after(double delay, uint32_t kind, uint64_t arg, TimerClass cls)
 {
-  Timer t{now_ + delay, timer_seq_++, kind, arg};
+  Timer t{now_ + delay, timer_seq_++, kind, cls, arg};
   note_new_timer(t);
   Lane* idle = nullptr;
   for (auto& lane : lanes_) {
@@ -137,19 +138,21 @@ void EventLoop::clear_timers()
 
 // ---- the thread ----
 
-void EventLoop::dispatch_timer(uint32_t kind, uint64_t arg)
+void EventLoop::dispatch_timer(uint32_t kind, uint64_t arg, bool timer_phase)
 {
   if (!timer_live(kind, arg))
     return; // cleared: it costs nothing
   if (cpu_on())
-    enqueue(nullptr, kind, arg);
+    enqueue(nullptr, kind, arg, timer_phase);
   else
     on_timer(kind, arg);
 }
 
-void EventLoop::enqueue(Message* m, uint32_t kind, uint64_t arg)
+void EventLoop::enqueue(Message* m, uint32_t kind, uint64_t arg, bool timer_phase)
 {
-  ready_.push_back(Ready{m, kind, arg});
+  ready_.push_back(Ready{m, kind, timer_phase, arg});
+  if (timer_phase)
+    ready_timers_++;
   if (m)
     ready_bytes_ += m->bytes;
   world_.recorder().ready_length(self_, now_, ready_.size(), ready_bytes_);
@@ -163,8 +166,12 @@ void EventLoop::start_events()
   Recorder& rec = world_.recorder();
   ProcessStats& stats = rec.process(self_);
   while (!computing() && !ready_.empty()) {
+    if (iteration_left_ == 0)
+      begin_turn();
     Ready r = ready_.front();
     ready_.pop_front();
+    if (r.timer_phase)
+      ready_timers_--;
     double flops = 0;
     // Work found ready at the very moment the last event ended (it waited in the mailbox) is part of the
     // same busy period: no wake-up.
@@ -244,7 +251,7 @@ void EventLoop::flush_event()
     transmit(o.to, o.conn, std::move(o.body), o.bytes, o.new_conn);
   outbox_.clear();
   for (const auto& t : after_work_)
-    after(t.delay, t.kind, t.arg);
+    after(t.delay, t.kind, t.arg, t.cls);
   after_work_.clear();
 }
 
@@ -290,6 +297,8 @@ void EventLoop::run()
   // A new process: an empty thread (cold code, nothing queued) and no sockets.
   ready_.clear();
   ready_bytes_ = 0;
+  ready_timers_ = 0;
+  late_.clear();
   outbox_.clear();
   after_work_.clear();
   in_event_ = false;
@@ -323,9 +332,10 @@ void EventLoop::run()
       } else if (timer.kind == TIMER_SYN_RETRY) {
         retransmit_syn(static_cast<uint32_t>(timer.arg));
       } else {
-        dispatch_timer(timer.kind, timer.arg);
+        timer_due(timer);
       }
     }
+    fire_late_timers();
     if (cpu_on() && !computing() && !ready_.empty())
       start_events();
     if (!keep_running())
@@ -339,6 +349,8 @@ void EventLoop::run()
     }
     next = next_timer(source);
     double timeout = next ? std::max(0.0, next->when - now_) : -1.0;
+    if (!late_.empty() && (timeout < 0 || late_.wake_at() - now_ < timeout))
+      timeout = std::max(0.0, late_.wake_at() - now_);
     if (computing() && (timeout < 0 || busy_until_ - now_ < timeout))
       timeout = std::max(0.0, busy_until_ - now_);
     ssize_t done = sg4::Activity::wait_any_for(waiting_, timeout);

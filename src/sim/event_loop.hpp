@@ -4,16 +4,21 @@
 // event it handles (a message received, a timer fired) and every message it sends; events that become
 // ready while it is busy wait their turn; waking an idle thread costs extra, once per busy period. The
 // loop also keeps the process's sockets: keep-alive pools per destination and the accepting side of its
-// listening socket (event_loop_sockets.cpp). The subclasses hold the seed's logic only.
+// listening socket (event_loop_sockets.cpp). Time is kept as the model's "timing" says (issue 13): exact, or
+// as Node 20's loop keeps it (due timers before ready I/O, timers late, setInterval from the callback's
+// start; policy/loop_timing.hpp). The subclasses hold the seed's logic only.
 #pragma once
 
+#include "policy/loop_timing.hpp"
 #include "sim/messages.hpp"
+#include "sim/rng.hpp"
 #include "sim/world.hpp"
 
 #include <simgrid/s4u.hpp>
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <unordered_map>
 #include <vector>
 
@@ -56,15 +61,27 @@ protected:
   // Returns false when the loop should end (non-daemon actors that finished their work).
   virtual bool keep_running() const { return true; }
 
+  // How a timer keeps time with node timing (in exact timing every timer fires when due, in arrival order).
+  enum class TimerClass : uint8_t {
+    EXACT,    // a delay of the model or the kernel (a deferred send, a refusal, a database wait): fires when
+              // due and runs with the I/O
+    NODE,     // the process's setTimeout / setInterval: fires late (timer_late_ms), in the timers phase
+    SCHEDULED // a timer whose lateness is already in its due time (the client's sends): the timers phase
+  };
+
   // The simulated clock as of the start of the event being handled (Node's cached loop time).
   double now() const { return now_; }
-  void at(double when, uint32_t kind, uint64_t arg);
+  void at(double when, uint32_t kind, uint64_t arg, TimerClass cls = TimerClass::EXACT);
   // A timer `delay` from now. Timers with the same delay are due in the order they were set, so they go to a
   // FIFO lane (O(1)) instead of the heap; the dispatch order is the same: by due time, then by creation.
-  void after(double delay, uint32_t kind, uint64_t arg);
+  void after(double delay, uint32_t kind, uint64_t arg, TimerClass cls = TimerClass::EXACT);
+  // Node's setTimeout(callback, delay).
+  void set_timeout(double delay, uint32_t kind, uint64_t arg) { after(delay, kind, arg, TimerClass::NODE); }
+  // The next run of a setInterval, due at `when` (from next_tick).
+  void interval_at(double when, uint32_t kind, uint64_t arg) { at(when, kind, arg, TimerClass::NODE); }
   // A timer `delay` after the CPU work of the event being handled ends (work that follows a synchronous
   // computation, such as a database write after a bcrypt hash).
-  void after_work(double delay, uint32_t kind, uint64_t arg);
+  void after_work(double delay, uint32_t kind, uint64_t arg, TimerClass cls = TimerClass::EXACT);
   // Sends when the event's CPU work ends; a refusal comes back as TIMER_REFUSED after one round trip.
   // A request takes an idle keep-alive connection to `to` or opens one.
   void send(int to, uint64_t conn, Body&& body, uint64_t bytes);
@@ -76,13 +93,18 @@ protected:
   // Extra CPU for the event being handled (bcrypt, an endpoint's cpu_flops): native work, its cost does not
   // depend on the JIT's warm-up.
   void charge(double flops);
-  // Node's setInterval: the next tick is one interval after this one fired; a tick that fired late (the
-  // process was stopped) moves the schedule to now + interval.
+  // setInterval's next tick. Exact timing: one interval after this one was due; a tick that fired late (the
+  // process was stopped) moves the schedule to now + interval. Node timing, as Node 20's timers do
+  // (lib/internal/timers.js: `start = getLibuvNow()` before the callback, `insert(timer, repeat, start)`
+  // after it): one interval after this callback started, so each tick's lateness carries over to the next.
   double next_tick(double scheduled, double interval) const
   {
     double t = now();
+    if (node_timing_)
+      return t + interval;
     return (t - scheduled > 1e-6 ? t : scheduled) + interval;
   }
+  bool node_timing() const { return node_timing_; }
 
   World& world_;
   const int self_;
@@ -92,6 +114,7 @@ private:
     double when;
     uint64_t seq;
     uint32_t kind;
+    TimerClass cls;
     uint64_t arg;
     bool before(const Timer& o) const { return when != o.when ? when < o.when : seq < o.seq; }
   };
@@ -125,10 +148,12 @@ private:
     uint32_t retry = 0;
     bool cancelled = false;
   };
-  // An event ready for the thread: a message, or a due timer (msg null).
+  // An event ready for the thread: a message, or a due timer (msg null); `timer_phase`: a Node timer (node
+  // timing runs it before the I/O that is ready when its turn begins).
   struct Ready {
     Message* msg;
     uint32_t kind;
+    bool timer_phase;
     uint64_t arg;
   };
   struct Outgoing {
@@ -141,6 +166,7 @@ private:
   struct PendingTimer {
     double delay;
     uint32_t kind;
+    TimerClass cls;
     uint64_t arg;
   };
   // Idle keep-alive sockets to one destination, by the time each became idle (newest last: reused first).
@@ -169,11 +195,11 @@ private:
   // A request's socket: an idle keep-alive one to `to`, or a new one (true).
   bool take_connection(int to, uint64_t conn);
   void answer_arrived(const Message& m);
-  void after_event(double delay, uint32_t kind, uint64_t arg);
+  void after_event(double delay, uint32_t kind, uint64_t arg, TimerClass cls);
   // The thread: events ready, the one being handled, its CPU work on a core of the host.
   bool cpu_on() const { return costs_ != nullptr; }
-  void dispatch_timer(uint32_t kind, uint64_t arg);
-  void enqueue(Message* m, uint32_t kind, uint64_t arg);
+  void dispatch_timer(uint32_t kind, uint64_t arg, bool timer_phase);
+  void enqueue(Message* m, uint32_t kind, uint64_t arg, bool timer_phase = false);
   void start_events();
   void end_event();
   void flush_event();
@@ -216,6 +242,19 @@ private:
   uint64_t unaccepted_ = 0;   // connections that arrived and wait for the listening socket's turn
   std::unordered_map<int, Pool> pools_;
   std::unordered_map<uint64_t, OpenRequest> open_requests_;
+
+  // Node timing (event_loop_timing.cpp).
+  bool node_timing_ = false;
+  MsSampler timer_late_;                      // empty: Node timers fire when due
+  std::unique_ptr<RandomStream> late_stream_; // this process's draws of timer lateness
+  LateBatch<Timer> late_;                     // Node timers due, waiting for the loop's late wake-up
+  std::vector<Timer> late_firing_;
+  size_t ready_timers_ = 0; // events in ready_ with timer_phase
+  std::vector<Ready> turn_scratch_;
+  void init_timing();
+  void timer_due(const Timer& t);
+  void fire_late_timers();
+  void begin_turn();
 };
 
 } // namespace svcsim

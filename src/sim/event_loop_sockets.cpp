@@ -134,20 +134,20 @@ void EventLoop::send_later(double delay, int to, uint64_t conn, Body&& body, uin
 {
   if (in_event_)
     event_flops_ += costs_->send_flops[body.index()];
-  after_event(delay, TIMER_SEND, defer(to, conn, std::move(body), bytes));
+  after_event(delay, TIMER_SEND, defer(to, conn, std::move(body), bytes), TimerClass::EXACT);
 }
 
-void EventLoop::after_event(double delay, uint32_t kind, uint64_t arg)
+void EventLoop::after_event(double delay, uint32_t kind, uint64_t arg, TimerClass cls)
 {
   if (in_event_)
-    after_work_.push_back(PendingTimer{delay, kind, arg});
+    after_work_.push_back(PendingTimer{delay, kind, cls, arg});
   else
-    after(delay, kind, arg);
+    after(delay, kind, arg, cls);
 }
 
-void EventLoop::after_work(double delay, uint32_t kind, uint64_t arg)
+void EventLoop::after_work(double delay, uint32_t kind, uint64_t arg, TimerClass cls)
 {
-  after_event(delay, kind, arg);
+  after_event(delay, kind, arg, cls);
 }
 
 void EventLoop::charge(double flops)

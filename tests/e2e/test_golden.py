@@ -5,13 +5,15 @@ does, and then the file is regenerated and the change reviewed:
     SVCSIM=build/svcsim /usr/bin/python3 tests/e2e/test_golden.py --update
 The baselines of tests/baselines/ say whether a change matters; this says whether anything changed at all.
 (Checked when the file was made: the binary of 3c7dbf6, before any speed work, gives the same bytes for every
-scenario here but registry-outage, whose fault report gained fields since.)"""
+scenario here but registry-outage, whose fault report gained fields since.) The scenarios run with exact timing
+(issue 13: "with timing exact every existing result is unchanged"); the seed model's node timing is checked by
+test_timing.py."""
 import hashlib
 import json
 import os
 import sys
 
-from harness import ROOT, check_eq, finish, run
+from harness import ROOT, TIMING_EXACT, check_eq, finish, run
 
 GOLDEN = os.path.join(ROOT, "tests", "golden", "summaries.json")
 SCENARIOS = ["seed-3-instances", "seed-10-instances", "seed-10-instances-literal", "failover-crash",
@@ -20,7 +22,7 @@ SCENARIOS = ["seed-3-instances", "seed-10-instances", "seed-10-instances-literal
 
 
 def digest(scenario):
-    out, _ = run(f"scenarios/{scenario}.json", f"golden-{scenario}")
+    out, _ = run(f"scenarios/{scenario}.json", f"golden-{scenario}", *TIMING_EXACT)
     with open(os.path.join(out, "summary.json"), "rb") as f:
         return hashlib.sha256(f.read()).hexdigest()
 

@@ -5,11 +5,12 @@ and the scenario's numbers, not from a run:
     the M/D/1 mean wait rho * c / (2 (1 - rho)) (Pollaczek-Khinchine with deterministic service);
   - an idle thread pays its wake-up once; a burst of k ready events costs one wake-up plus k events;
   - an accept queue of backlog 511 holds 512 connections (Linux admits one more than the limit); the later
-    SYNs are dropped and sent again 1 s after the first."""
-from harness import check, check_eq, check_near, finish, query, run
+    SYNs are dropped and sent again 1 s after the first.
+Timing is exact (issue 13): the client sends on its schedule (a burst leaves together) and timers fire when due."""
+from harness import TIMING_EXACT, check, check_eq, check_near, finish, query, run
 
 # ---- M/D/1: scenarios/thread-md1.json: c = 1e7 flops on a 1 Gf core = 10 ms, lambda = 50/s (Poisson) ----
-d, s = run("scenarios/thread-md1.json")
+d, s = run("scenarios/thread-md1.json", None, *TIMING_EXACT)
 a = s["processes"]["auth-service-1"]
 n = s["requests"]["total"]
 lam = n / 600.0  # the realised arrival rate over the 600 s phase
@@ -28,7 +29,7 @@ theory_ms = rho * c / (2 * (1 - rho)) * 1000
 check_near(wait_ms, theory_ms, 0.06 * theory_ms, f"M/D/1: mean wait {wait_ms:.3f} ms vs theory {theory_ms:.3f} ms")
 
 # ---- wake-up: scenarios/thread-burst.json: wake 4e6 flops = 4 ms, each request 1e6 flops = 1 ms ----
-d, s = run("scenarios/thread-burst.json")
+d, s = run("scenarios/thread-burst.json", None, *TIMING_EXACT)
 a = s["processes"]["auth-service-1"]
 lat = [r[0] for r in query(d, "SELECT latency_ms FROM requests ORDER BY id")]
 # The burst: request j is sent j us after the first and leaves after the wake-up and j + 1 events: its
@@ -43,7 +44,7 @@ check_near(a["cpu_s"], 0.004 * a["wakeups"] + 0.001 * 11, 1e-9, "burst: CPU = 4 
 check(a["wakeups"] < a["events"], f"burst: fewer wake-ups ({a['wakeups']}) than events ({a['events']})")
 
 # ---- accept queue: scenarios/accept-queue.json (every CPU cost zero) ----
-d, s = run("scenarios/accept-queue.json")
+d, s = run("scenarios/accept-queue.json", None, *TIMING_EXACT)
 a = s["processes"]["auth-service-1"]
 lb = s["processes"]["load-balancer"]
 # The instance is stopped from 40 s to 43 s. The 520 requests of 42.5 s each need a new connection to it (the
