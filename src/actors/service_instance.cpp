@@ -2,6 +2,7 @@
 
 #include "metrics/recorder.hpp"
 #include "sim/shared_services.hpp"
+#include "store/system_db.hpp"
 
 namespace svcsim
 {
@@ -26,10 +27,21 @@ void ServiceInstance::reset()
 void ServiceInstance::on_start()
 {
   world_.recorder().event(now(), self_, "instance.started", self_);
+  if (world_.proc(self_).component->type == ServiceType::DATA)
+    seed_default_data();
   call_registry(RegisterRequest{});
   // setInterval(heartbeat, 10 s) starts with the process.
   next_heartbeat_ = now() + global_.registry.heartbeat_interval_s;
   at(next_heartbeat_, HEARTBEAT, 0);
+}
+
+void ServiceInstance::seed_default_data()
+{
+  // The seed's data service inserts data-1 … data-10 into an empty database when it starts; a later data
+  // instance (or a restart) finds them there. The inserts hold the write lock as any write does.
+  const int inserted = shared_.db->ensure_default_data(now());
+  for (int k = 0; k < inserted; ++k)
+    shared_.hold_write(now(), global_.database.write_ms / 1000.0);
 }
 
 void ServiceInstance::call_registry(Body&& body)

@@ -59,6 +59,7 @@ private:
   void handle(uint32_t slot);
   void reply(uint32_t slot);
   void call_registry(Body&& body);
+  void seed_default_data();
 
   SharedServices& shared_;
   const ServiceModel& model_;

@@ -225,16 +225,16 @@ HandlerResult handle_verify(const AuthConfig& cfg, const std::string& bearer_hea
   }
 }
 
-HandlerResult handle_data_get(SystemDb& db, const std::string& id, double now_s, const std::string& /*instance_name*/)
+HandlerResult handle_data_get(SystemDb& db, const std::string& id, double /*now_s*/,
+                              const std::string& /*instance_name*/)
 {
   HandlerCosts costs;
   try {
-    costs.db_writes += db.ensure_default_data(now_s);
     ++costs.db_reads;
-    auto row = db.find_data_item(id, now_s);
+    auto row = db.find_data_item(id);
     if (!row) {
       ++costs.db_reads;
-      row = db.find_data_item_by_key(id, now_s);
+      row = db.find_data_item_by_key(id);
     }
     if (!row)
       return error(404, "Data item not found", costs);
@@ -260,20 +260,19 @@ HandlerResult handle_data_put(SystemDb& db, const std::string& body, double now_
 
   HandlerCosts costs;
   try {
-    costs.db_writes += db.ensure_default_data(now_s);
     ++costs.db_reads;
-    int64_t n = db.data_item_count(now_s) + 1;
+    int64_t n = db.data_item_count() + 1;
     std::string id = "data-" + std::to_string(n);
     for (;;) { // items are never deleted, so count + 1 is free; the loop only guards a hand-edited file
       ++costs.db_reads;
-      if (!db.data_item_exists(id, now_s))
+      if (!db.data_item_exists(id))
         break;
       id = "data-" + std::to_string(++n);
     }
     const std::string now = iso_time(now_s);
     const DataItemRow row{id,  *key, value->dump(), metadata != req->end() ? metadata->dump() : std::string("{}"),
                           now, now};
-    db.insert_data_item(row, now_s);
+    db.insert_data_item(row);
     ++costs.db_writes;
     return reply(201, ojson{{"message", "Data created successfully"}, {"data", item_json(row)}}, costs);
   } catch (const std::exception&) {
