@@ -144,8 +144,8 @@ void ServiceInstance::on_message(Message& m)
           // Latency that does not occupy the thread (the framework's own delays): the answer leaves this
           // much later than the handler writes it.
           r.extra_s = model_.request_overhead_ms / 1000.0;
-          if (global_.overhead_jitter_ms > 0)
-            r.extra_s += jitter_.exponential(global_.overhead_jitter_ms) / 1000.0;
+          if (global_.overhead_jitter.active())
+            r.extra_s += global_.overhead_jitter.sample_ms(jitter_.uniform()) / 1000.0;
           handle(slot);
         } else if constexpr (std::is_same_v<T, HealthRequest>) {
           uint32_t slot = open_slot(m);
