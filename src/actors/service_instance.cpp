@@ -12,7 +12,8 @@ ServiceInstance::ServiceInstance(World& world, int self, SharedServices& shared)
       model_(world.scenario().model.services[static_cast<int>(world.proc(self).component->type)]),
       global_(world.scenario().model), jitter_(world.scenario().seed, "jitter/" + world.proc(self).component->name),
       errors_(world.scenario().seed, "errors/" + world.proc(self).component->name),
-      salts_(world.scenario().seed, "salts/" + world.proc(self).component->name)
+      salts_(world.scenario().seed, "salts/" + world.proc(self).component->name), me_(*world.proc(self).component),
+      bodies_(service_type_name(me_.type), me_.name)
 {
 }
 
@@ -27,6 +28,7 @@ void ServiceInstance::reset()
 void ServiceInstance::on_start()
 {
   world_.recorder().event(now(), self_, "instance.started", self_);
+  started_at_s_ = now();
   if (world_.proc(self_).component->type == ServiceType::DATA)
     seed_default_data();
   call_registry(RegisterRequest{});
@@ -214,6 +216,12 @@ void ServiceInstance::reply(uint32_t slot)
   int status = r.status;
   if (!r.health && error_share_ > 0 && errors_.uniform() < error_share_)
     status = 500;
+  // The seed's bodies for /health and the work endpoints, stamped when the answer is written (the work
+  // endpoint's setTimeout callback). The simulated size stays the model's: the bytes on the wire are the
+  // model's choice (headers included), not this string's length.
+  if (status == 200 && !r.body && (r.health || (r.endpoint && r.endpoint->handler == "work")))
+    r.body = std::make_shared<const std::string>(r.health ? bodies_.health(now(), now() - started_at_s_)
+                                                          : bodies_.work(r.endpoint->delay_ms, now()));
   uint64_t bytes = r.health ? global_.messages.control_bytes
                             : (r.endpoint ? r.endpoint->response_bytes : global_.messages.response_bytes);
   if (r.extra_s > 0)

@@ -2,6 +2,8 @@
 // policy/ modules. Each returns what the real handler answers and what it cost; nothing waits here.
 #include "services/handlers.hpp"
 
+#include "services/status_bodies.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -309,28 +311,21 @@ HandlerResult handle_compute_direct(const std::string& body, const std::string& 
 HandlerResult handle_work(const std::string& service_type, const std::string& instance_name, double delay_ms,
                           double now_s)
 {
-  std::string message;
-  if (service_type == "compute")
-    message = "Compute worker completed"; // the README's wording for /api/compute/compute-worker
-  else if (service_type.empty())
-    message = "Work completed";
-  else
-    message = static_cast<char>(std::toupper(static_cast<unsigned char>(service_type[0]))) + service_type.substr(1) +
-              " work completed";
   try {
-    return reply(200, ojson{{"message", message},
-                            {"service", instance_name},
-                            {"delayMs", json_number(delay_ms)},
-                            {"timestamp", iso_time(now_s)}});
+    HandlerResult r;
+    r.body = StatusBodies(service_type, instance_name).work(delay_ms, now_s);
+    return r;
   } catch (const std::exception&) {
     return internal_error({});
   }
 }
 
-HandlerResult handle_health(const std::string& /*service_type*/, const std::string& instance_name, double now_s)
+HandlerResult handle_health(const std::string& instance_name, double now_s, double uptime_s)
 {
   try {
-    return reply(200, ojson{{"status", "healthy"}, {"service", instance_name}, {"timestamp", iso_time(now_s)}});
+    HandlerResult r;
+    r.body = StatusBodies("", instance_name).health(now_s, uptime_s);
+    return r;
   } catch (const std::exception&) {
     return internal_error({});
   }

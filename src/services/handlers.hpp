@@ -69,11 +69,13 @@ HandlerResult handle_data_put(SystemDb& db, const std::string& body, double now_
 HandlerResult handle_compute_direct(const std::string& body, const std::string& instance_name);
 
 // GET/POST /api/<type>/<type>-work: {"message": "Auth work completed" | "Data work completed" |
-// "Compute worker completed", "service", "delayMs", "timestamp"}.
+// "Compute worker completed", "service", "delayMs", "timestamp"}. An instance answering many requests keeps
+// one StatusBodies (services/status_bodies.hpp) instead.
 HandlerResult handle_work(const std::string& service_type, const std::string& instance_name, double delay_ms,
                           double now_s);
 
-// GET /health → {"status":"healthy","service":name,"timestamp":iso}.
-HandlerResult handle_health(const std::string& service_type, const std::string& instance_name, double now_s);
+// GET /health → {"status":"healthy","service":name,"timestamp":iso,"uptime":s} (uptime: seconds since the
+// process started, as Node's process.uptime(), to the millisecond).
+HandlerResult handle_health(const std::string& instance_name, double now_s, double uptime_s);
 
 } // namespace svcsim

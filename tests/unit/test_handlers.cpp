@@ -308,9 +308,13 @@ TEST_CASE("work and health bodies carry the instance name and the simulated time
         R"("timestamp":"2025-01-01T00:00:20.000Z"})");
   CHECK(json::parse(handle_work("auth", "auth-service-2", 300, 1).body)["message"] == "Auth work completed");
   CHECK(json::parse(handle_work("data", "data-service-3", 200.5, 1).body)["delayMs"] == 200.5);
-  const HandlerResult h = handle_health("auth", "auth-service-1", 3.25);
+  // auth-service-1 started at 3 s (seed script): at 23.25 s it has been up 20.25 s.
+  const HandlerResult h = handle_health("auth-service-1", 23.25, 20.25);
   CHECK(h.status == 200);
-  CHECK(h.body == R"({"status":"healthy","service":"auth-service-1","timestamp":"2025-01-01T00:00:03.250Z"})");
+  CHECK(h.body ==
+        R"({"status":"healthy","service":"auth-service-1","timestamp":"2025-01-01T00:00:23.250Z","uptime":20.25})");
+  CHECK(json::parse(handle_health("a", 10, 7.0004).body)["uptime"] == 7.0);   // to the millisecond
+  CHECK(json::parse(handle_health("a", 10, 7).body)["uptime"].dump() == "7"); // JSON.stringify(7)
 }
 
 TEST_CASE("the same handler calls on two fresh database files give identical bytes")
