@@ -2,6 +2,7 @@
 // models/<model>.json merged with the scenario file (and --set overrides); the simulation never sees JSON.
 #pragma once
 
+#include "policy/jitter.hpp"
 #include "scenario_resilience.hpp"
 
 #include <cstdint>
@@ -158,8 +159,9 @@ struct Model {
   ClientParams client;
   ServiceModel services[SERVICE_TYPE_COUNT];
   double health_overhead_ms = 0.1; // answering GET /health
-  // Jitter added to each instance's per-request overhead: exponential with this mean (0 = none).
-  double overhead_jitter_ms = 0;
+  // Jitter added to each instance's per-request overhead (policy/jitter.hpp; the model's "overhead_jitter",
+  // or "overhead_jitter_ms" for an exponential with that mean). Default: none.
+  JitterModel overhead_jitter;
   ProcessModel process;
   ConnectionModel connections;
   TimingModel timing;

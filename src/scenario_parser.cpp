@@ -5,6 +5,7 @@
 
 #include "parse/checker.hpp"
 #include "parse/deployment_parser.hpp"
+#include "parse/jitter_parser.hpp"
 #include "parse/json_document.hpp"
 #include "parse/model_parser.hpp"
 #include "parse/platform_scan.hpp"
@@ -290,15 +291,22 @@ LoadResult load_scenario_text(const std::string& text, const std::string& file, 
   if (model_doc) {
     json merged = model_doc->root;
     if (auto it = resolved.find("parameters"); it != resolved.end()) {
-      if (it->is_object())
+      if (it->is_object()) {
+        drop_replaced_jitter(merged, *it);
         deep_merge(merged, *it);
-      else
+      } else
         checker.error(PARAMETERS, "expected object, got " + quote_value(*it));
     }
     resolved[PARAMETERS.substr(1)] = merged;
-    for (const auto& s : options.sets)
-      if (is_parameters_pointer(s.substr(0, s.find('='))))
-        apply_set(checker, locator, resolved, s);
+    for (const auto& s : options.sets) {
+      const std::string pointer = s.substr(0, s.find('='));
+      if (!is_parameters_pointer(pointer))
+        continue;
+      // A --set of one top-level model key replaces that key: the jitter's other spelling goes with it.
+      if (pointer.size() > PARAMETERS.size() && pointer.find('/', PARAMETERS.size() + 1) == std::string::npos)
+        drop_replaced_jitter(resolved[PARAMETERS.substr(1)], json{{pointer.substr(PARAMETERS.size() + 1), nullptr}});
+      apply_set(checker, locator, resolved, s);
+    }
   }
 
   Scenario sc;

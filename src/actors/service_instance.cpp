@@ -2,6 +2,7 @@
 
 #include "metrics/recorder.hpp"
 #include "sim/shared_services.hpp"
+#include "store/system_db.hpp"
 
 namespace svcsim
 {
@@ -11,7 +12,8 @@ ServiceInstance::ServiceInstance(World& world, int self, SharedServices& shared)
       model_(world.scenario().model.services[static_cast<int>(world.proc(self).component->type)]),
       global_(world.scenario().model), jitter_(world.scenario().seed, "jitter/" + world.proc(self).component->name),
       errors_(world.scenario().seed, "errors/" + world.proc(self).component->name),
-      salts_(world.scenario().seed, "salts/" + world.proc(self).component->name)
+      salts_(world.scenario().seed, "salts/" + world.proc(self).component->name), me_(*world.proc(self).component),
+      bodies_(service_type_name(me_.type), me_.name)
 {
 }
 
@@ -26,10 +28,22 @@ void ServiceInstance::reset()
 void ServiceInstance::on_start()
 {
   world_.recorder().event(now(), self_, "instance.started", self_);
+  started_at_s_ = now();
+  if (world_.proc(self_).component->type == ServiceType::DATA)
+    seed_default_data();
   call_registry(RegisterRequest{});
   // setInterval(heartbeat, 10 s) starts with the process.
   next_heartbeat_ = now() + global_.registry.heartbeat_interval_s;
   interval_at(next_heartbeat_, HEARTBEAT, 0);
+}
+
+void ServiceInstance::seed_default_data()
+{
+  // The seed's data service inserts data-1 … data-10 into an empty database when it starts; a later data
+  // instance (or a restart) finds them there. The inserts hold the write lock as any write does.
+  const int inserted = shared_.db->ensure_default_data(now());
+  for (int k = 0; k < inserted; ++k)
+    shared_.hold_write(now(), global_.database.write_ms / 1000.0);
 }
 
 void ServiceInstance::call_registry(Body&& body)
@@ -132,8 +146,8 @@ void ServiceInstance::on_message(Message& m)
           // Latency that does not occupy the thread (the framework's own delays): the answer leaves this
           // much later than the handler writes it.
           r.extra_s = model_.request_overhead_ms / 1000.0;
-          if (global_.overhead_jitter_ms > 0)
-            r.extra_s += jitter_.exponential(global_.overhead_jitter_ms) / 1000.0;
+          if (global_.overhead_jitter.active())
+            r.extra_s += global_.overhead_jitter.sample_ms(jitter_.uniform()) / 1000.0;
           handle(slot);
         } else if constexpr (std::is_same_v<T, HealthRequest>) {
           uint32_t slot = open_slot(m);
@@ -204,6 +218,12 @@ void ServiceInstance::reply(uint32_t slot)
   int status = r.status;
   if (!r.health && error_share_ > 0 && errors_.uniform() < error_share_)
     status = 500;
+  // The seed's bodies for /health and the work endpoints, stamped when the answer is written (the work
+  // endpoint's setTimeout callback). The simulated size stays the model's: the bytes on the wire are the
+  // model's choice (headers included), not this string's length.
+  if (status == 200 && !r.body && (r.health || (r.endpoint && r.endpoint->handler == "work")))
+    r.body = std::make_shared<const std::string>(r.health ? bodies_.health(now(), now() - started_at_s_)
+                                                          : bodies_.work(r.endpoint->delay_ms, now()));
   uint64_t bytes = r.health ? global_.messages.control_bytes
                             : (r.endpoint ? r.endpoint->response_bytes : global_.messages.response_bytes);
   if (r.extra_s > 0)

@@ -4,6 +4,7 @@
 // waiting (setTimeout, database, network) does not block it.
 #pragma once
 
+#include "services/status_bodies.hpp"
 #include "sim/event_loop.hpp"
 #include "sim/rng.hpp"
 
@@ -59,6 +60,7 @@ private:
   void handle(uint32_t slot);
   void reply(uint32_t slot);
   void call_registry(Body&& body);
+  void seed_default_data();
 
   SharedServices& shared_;
   const ServiceModel& model_;
@@ -66,6 +68,9 @@ private:
   RandomStream jitter_;
   RandomStream errors_;
   RandomStream salts_;
+  const Component& me_;
+  StatusBodies bodies_;
+  double started_at_s_ = 0; // this process's start (a restart starts again): /health's uptime
   std::vector<Inflight> inflight_;
   std::vector<uint32_t> free_;
   std::vector<int> endpoint_cache_; // World endpoint index → model endpoint (-1 none, -2 not looked up)

@@ -1,5 +1,6 @@
 #include "parse/model_parser.hpp"
 
+#include "parse/jitter_parser.hpp"
 #include "parse/process_model_parser.hpp"
 #include "parse/resilience_parser.hpp"
 #include "parse/timing_parser.hpp"
@@ -209,7 +210,9 @@ Model read_model(Checker& checker, const json& params, const std::string& pointe
   std::string description;
   top.text("description", description);
   top.num("health_overhead_ms", m.health_overhead_ms, NON_NEGATIVE);
-  top.num("overhead_jitter_ms", m.overhead_jitter_ms, NON_NEGATIVE);
+  top.allow(JITTER_SHORTHAND_KEY);
+  top.allow(JITTER_KEY);
+  read_jitter_model(checker, params, pointer, m.overhead_jitter);
 
   top.allow("registry");
   {

@@ -2,6 +2,8 @@
 // policy/ modules. Each returns what the real handler answers and what it cost; nothing waits here.
 #include "services/handlers.hpp"
 
+#include "services/status_bodies.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -225,16 +227,16 @@ HandlerResult handle_verify(const AuthConfig& cfg, const std::string& bearer_hea
   }
 }
 
-HandlerResult handle_data_get(SystemDb& db, const std::string& id, double now_s, const std::string& /*instance_name*/)
+HandlerResult handle_data_get(SystemDb& db, const std::string& id, double /*now_s*/,
+                              const std::string& /*instance_name*/)
 {
   HandlerCosts costs;
   try {
-    costs.db_writes += db.ensure_default_data(now_s);
     ++costs.db_reads;
-    auto row = db.find_data_item(id, now_s);
+    auto row = db.find_data_item(id);
     if (!row) {
       ++costs.db_reads;
-      row = db.find_data_item_by_key(id, now_s);
+      row = db.find_data_item_by_key(id);
     }
     if (!row)
       return error(404, "Data item not found", costs);
@@ -260,20 +262,19 @@ HandlerResult handle_data_put(SystemDb& db, const std::string& body, double now_
 
   HandlerCosts costs;
   try {
-    costs.db_writes += db.ensure_default_data(now_s);
     ++costs.db_reads;
-    int64_t n = db.data_item_count(now_s) + 1;
+    int64_t n = db.data_item_count() + 1;
     std::string id = "data-" + std::to_string(n);
     for (;;) { // items are never deleted, so count + 1 is free; the loop only guards a hand-edited file
       ++costs.db_reads;
-      if (!db.data_item_exists(id, now_s))
+      if (!db.data_item_exists(id))
         break;
       id = "data-" + std::to_string(++n);
     }
     const std::string now = iso_time(now_s);
     const DataItemRow row{id,  *key, value->dump(), metadata != req->end() ? metadata->dump() : std::string("{}"),
                           now, now};
-    db.insert_data_item(row, now_s);
+    db.insert_data_item(row);
     ++costs.db_writes;
     return reply(201, ojson{{"message", "Data created successfully"}, {"data", item_json(row)}}, costs);
   } catch (const std::exception&) {
@@ -310,28 +311,21 @@ HandlerResult handle_compute_direct(const std::string& body, const std::string& 
 HandlerResult handle_work(const std::string& service_type, const std::string& instance_name, double delay_ms,
                           double now_s)
 {
-  std::string message;
-  if (service_type == "compute")
-    message = "Compute worker completed"; // the README's wording for /api/compute/compute-worker
-  else if (service_type.empty())
-    message = "Work completed";
-  else
-    message = static_cast<char>(std::toupper(static_cast<unsigned char>(service_type[0]))) + service_type.substr(1) +
-              " work completed";
   try {
-    return reply(200, ojson{{"message", message},
-                            {"service", instance_name},
-                            {"delayMs", json_number(delay_ms)},
-                            {"timestamp", iso_time(now_s)}});
+    HandlerResult r;
+    r.body = StatusBodies(service_type, instance_name).work(delay_ms, now_s);
+    return r;
   } catch (const std::exception&) {
     return internal_error({});
   }
 }
 
-HandlerResult handle_health(const std::string& /*service_type*/, const std::string& instance_name, double now_s)
+HandlerResult handle_health(const std::string& instance_name, double now_s, double uptime_s)
 {
   try {
-    return reply(200, ojson{{"status", "healthy"}, {"service", instance_name}, {"timestamp", iso_time(now_s)}});
+    HandlerResult r;
+    r.body = StatusBodies("", instance_name).health(now_s, uptime_s);
+    return r;
   } catch (const std::exception&) {
     return internal_error({});
   }

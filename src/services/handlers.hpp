@@ -55,12 +55,13 @@ HandlerResult handle_verify(const AuthConfig& cfg, const std::string& bearer_hea
 
 // GET /api/data/:id → 200 {message, data{id, key, value, metadata, createdAt, updatedAt}}; 404 {"error":
 // "Data item not found"}. An id that names no item is also tried as a data_key (the README's example POSTs
-// key "test" and then GETs /api/data/test). The first data call creates data-1 … data-10 (10 writes).
+// key "test" and then GETs /api/data/test). data-1 … data-10 exist from the first data instance's start
+// (SystemDb::ensure_default_data), not from the first call.
 HandlerResult handle_data_get(SystemDb& db, const std::string& id, double now_s, const std::string& instance_name);
 
 // POST /api/data {key, value, metadata?} → 201 {message, data}; id "data-<count + 1>" (the next free one);
 // 400 if key is missing, empty or not a string, value is missing, or metadata is not an object.
-// Costs: 2 reads (count, id check), 1 write (+ 10 when this call created the defaults).
+// Costs: 2 reads (count, id check), 1 write.
 HandlerResult handle_data_put(SystemDb& db, const std::string& body, double now_s, const std::string& instance_name);
 
 // POST /api/compute/direct {operation, operands} → 200 {operation, operands, result, service}; 400 {error}
@@ -68,11 +69,13 @@ HandlerResult handle_data_put(SystemDb& db, const std::string& body, double now_
 HandlerResult handle_compute_direct(const std::string& body, const std::string& instance_name);
 
 // GET/POST /api/<type>/<type>-work: {"message": "Auth work completed" | "Data work completed" |
-// "Compute worker completed", "service", "delayMs", "timestamp"}.
+// "Compute worker completed", "service", "delayMs", "timestamp"}. An instance answering many requests keeps
+// one StatusBodies (services/status_bodies.hpp) instead.
 HandlerResult handle_work(const std::string& service_type, const std::string& instance_name, double delay_ms,
                           double now_s);
 
-// GET /health → {"status":"healthy","service":name,"timestamp":iso}.
-HandlerResult handle_health(const std::string& service_type, const std::string& instance_name, double now_s);
+// GET /health → {"status":"healthy","service":name,"timestamp":iso,"uptime":s} (uptime: seconds since the
+// process started, as Node's process.uptime(), to the millisecond).
+HandlerResult handle_health(const std::string& instance_name, double now_s, double uptime_s);
 
 } // namespace svcsim

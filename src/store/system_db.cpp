@@ -325,9 +325,8 @@ int SystemDb::ensure_default_data(double now_s)
   return inserted;
 }
 
-std::optional<DataItemRow> SystemDb::find_data_item(const std::string& id, double now_s)
+std::optional<DataItemRow> SystemDb::find_data_item(const std::string& id)
 {
-  ensure_default_data(now_s);
   Use u(stmt(S_DATA_BY_ID));
   u.bind(1, id);
   if (!step_row(db_, u.get(), "find data item"))
@@ -335,9 +334,8 @@ std::optional<DataItemRow> SystemDb::find_data_item(const std::string& id, doubl
   return read_item(u);
 }
 
-std::optional<DataItemRow> SystemDb::find_data_item_by_key(const std::string& key, double now_s)
+std::optional<DataItemRow> SystemDb::find_data_item_by_key(const std::string& key)
 {
-  ensure_default_data(now_s);
   Use u(stmt(S_DATA_BY_KEY));
   u.bind(1, key);
   if (!step_row(db_, u.get(), "find data item by key"))
@@ -345,25 +343,22 @@ std::optional<DataItemRow> SystemDb::find_data_item_by_key(const std::string& ke
   return read_item(u);
 }
 
-bool SystemDb::data_item_exists(const std::string& id, double now_s)
+bool SystemDb::data_item_exists(const std::string& id)
 {
-  ensure_default_data(now_s);
   Use u(stmt(S_DATA_EXISTS));
   u.bind(1, id);
   return step_row(db_, u.get(), "data item exists");
 }
 
-int64_t SystemDb::data_item_count(double now_s)
+int64_t SystemDb::data_item_count()
 {
-  ensure_default_data(now_s);
   Use u(stmt(S_DATA_COUNT));
   step_row(db_, u.get(), "count data items");
   return sqlite3_column_int64(u.get(), 0);
 }
 
-void SystemDb::insert_data_item(const DataItemRow& row, double now_s)
+void SystemDb::insert_data_item(const DataItemRow& row)
 {
-  ensure_default_data(now_s);
   Use u(stmt(S_DATA_INSERT));
   u.bind(1, row.id);
   u.bind(2, row.key);

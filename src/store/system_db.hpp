@@ -80,15 +80,16 @@ public:
   int64_t user_count();
 
   // --- data items (data service) ---
-  // Every data operation first makes sure data-1 … data-10 exist (created at now_s on the first use).
-  // Returns how many rows it inserted (10 the first time, then 0), so callers can charge the writes.
+  // The seed's data service fills data-1 … data-10 when it first starts ("pre-populated on first startup"):
+  // the first data instance calls this at its start, stamping the rows with now_s. Inserts only the missing
+  // ones and returns how many (10 on a fresh file, then 0), so the caller can charge the writes.
   int ensure_default_data(double now_s);
-  std::optional<DataItemRow> find_data_item(const std::string& id, double now_s);
+  std::optional<DataItemRow> find_data_item(const std::string& id);
   // The oldest item with this data_key.
-  std::optional<DataItemRow> find_data_item_by_key(const std::string& key, double now_s);
-  bool data_item_exists(const std::string& id, double now_s);
-  int64_t data_item_count(double now_s);
-  void insert_data_item(const DataItemRow& row, double now_s); // throws DbError on a duplicate id
+  std::optional<DataItemRow> find_data_item_by_key(const std::string& key);
+  bool data_item_exists(const std::string& id);
+  int64_t data_item_count();
+  void insert_data_item(const DataItemRow& row); // throws DbError on a duplicate id
 
 private:
   void exec(const char* sql);

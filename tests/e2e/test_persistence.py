@@ -111,9 +111,11 @@ check(s300["database"]["lock_wait_total_s"] < s450["database"]["lock_wait_total_
 check_eq(s450["database"]["busy_failures"], 0, "contention: no busy timeout below 500 writes/s")
 dc, s1000 = run("scenarios/db-contention.json", "contention-1000", "--set", "/workloads/0/rps=1000")
 check(s1000["database"]["busy_failures"] > 0, "contention: 1000 writes/s hits the busy timeout")
-first = query(dc, "SELECT MIN(sent_s) FROM requests WHERE status >= 500")[0][0]
-# n = 5 / (0.002 − 0.001) = 5000 writes → the request sent 5.0 s after the start (20 s), give or take the
-# 11 writes of the first data call and the per-hop overheads.
-check(24.9 < first < 25.1, f"contention: first 5xx for the request sent about 5 s in ({first:.3f} s)")
+# The balancer retries a busy 500 on another instance (which may find the lock free), so the first busy
+# failure shows in the attempts, not necessarily in a client's status.
+first = query(dc, "SELECT MIN(start_s) FROM attempts WHERE status = 500")[0][0]
+# n = 5 / (0.002 − 0.001) = 5000 writes → the attempt sent 5.0 s after the start (20 s), give or take the
+# per-hop overheads (data-1 … data-10 were written at 6 s, long before: issue 13).
+check(first is not None and 24.9 < first < 25.1, f"contention: first busy 500 for the attempt sent about 5 s in ({first})")
 
 finish()

@@ -224,6 +224,7 @@ TEST_CASE("SQL injection strings in signup and data are stored and answered lite
   CHECK(handle_signin(db, cfg, signin_body(evil_email, "secret123"), 2, "a1").status == 200);
   CHECK(handle_signin(db, cfg, signin_body("' OR '1'='1", "secret123"), 2, "a1").status == 401);
 
+  db.ensure_default_data(0); // as the first data instance's start does
   const HandlerResult put =
       handle_data_put(db, json{{"key", evil}, {"value", "'); DELETE FROM data_items; --"}}.dump(), 3, "d1");
   REQUIRE(put.status == 201);
@@ -232,19 +233,20 @@ TEST_CASE("SQL injection strings in signup and data are stored and answered lite
   CHECK(json::parse(got.body)["data"]["value"] == "'); DELETE FROM data_items; --");
   CHECK(handle_data_get(db, "' OR '1'='1", 4, "d2").status == 404);
   CHECK(db.user_count() == 1);
-  CHECK(db.data_item_count(5) == 11);
+  CHECK(db.data_item_count() == 11);
 }
 
 TEST_CASE("data get: data-1 as the seed answers it, 404 for an unknown id")
 {
   SystemDb db(":memory:");
+  REQUIRE(db.ensure_default_data(7) == 10); // the first data instance started at 7 s
   const HandlerResult r = handle_data_get(db, "data-1", 7, "data-service-1");
   CHECK(r.status == 200);
   CHECK(r.body == R"({"message":"Data retrieved successfully","data":{"id":"data-1","key":"default-key-1",)"
                   R"("value":{"title":"Data Item 1","description":"This is default data item number 1","number":1,)"
                   R"("active":false},"metadata":{"category":"category-a","priority":"high"},)"
                   R"("createdAt":"2025-01-01T00:00:07.000Z","updatedAt":"2025-01-01T00:00:07.000Z"}})");
-  CHECK(r.costs.db_writes == 10); // the first use created the defaults
+  CHECK(r.costs.db_writes == 0); // a GET only reads: the defaults were there before it
   CHECK(r.costs.db_reads == 1);
 
   const HandlerResult missing = handle_data_get(db, "data-99", 8, "data-service-1");
@@ -257,12 +259,13 @@ TEST_CASE("data get: data-1 as the seed answers it, 404 for an unknown id")
 TEST_CASE("data put: 201 with the next id, the value read back in the client's key order, 400s")
 {
   SystemDb db(":memory:");
+  db.ensure_default_data(6);
   const HandlerResult r = handle_data_put(db, R"({"key":"test","value":{"zeta":1,"alpha":[true,null]}})", 9, "d1");
   CHECK(r.status == 201);
   CHECK(r.body == R"({"message":"Data created successfully","data":{"id":"data-11","key":"test",)"
                   R"("value":{"zeta":1,"alpha":[true,null]},"metadata":{},)"
                   R"("createdAt":"2025-01-01T00:00:09.000Z","updatedAt":"2025-01-01T00:00:09.000Z"}})");
-  CHECK(r.costs.db_writes == 11);
+  CHECK(r.costs.db_writes == 1); // the new row only: data-1 … data-10 were there (ensure_default_data)
   CHECK(handle_data_put(db, R"({"key":"k2","value":null,"metadata":{"m":1}})", 10, "d1").status == 201);
   CHECK(json::parse(handle_data_get(db, "data-12", 11, "d2").body)["data"]["metadata"] == json{{"m", 1}});
   // The README GETs /api/data/test after POSTing key "test": an id that names no item is tried as a key.
@@ -276,7 +279,7 @@ TEST_CASE("data put: 201 with the next id, the value read back in the client's k
   }
   CHECK(error_of(handle_data_put(db, R"({"key":"k","value":1,"metadata":[1]})", 12, "d1")) ==
         "Metadata must be an object");
-  CHECK(db.data_item_count(13) == 12);
+  CHECK(db.data_item_count() == 12);
 }
 
 TEST_CASE("compute direct: the seed's response shape, and 400s with the supported list")
@@ -305,9 +308,13 @@ TEST_CASE("work and health bodies carry the instance name and the simulated time
         R"("timestamp":"2025-01-01T00:00:20.000Z"})");
   CHECK(json::parse(handle_work("auth", "auth-service-2", 300, 1).body)["message"] == "Auth work completed");
   CHECK(json::parse(handle_work("data", "data-service-3", 200.5, 1).body)["delayMs"] == 200.5);
-  const HandlerResult h = handle_health("auth", "auth-service-1", 3.25);
+  // auth-service-1 started at 3 s (seed script): at 23.25 s it has been up 20.25 s.
+  const HandlerResult h = handle_health("auth-service-1", 23.25, 20.25);
   CHECK(h.status == 200);
-  CHECK(h.body == R"({"status":"healthy","service":"auth-service-1","timestamp":"2025-01-01T00:00:03.250Z"})");
+  CHECK(h.body ==
+        R"({"status":"healthy","service":"auth-service-1","timestamp":"2025-01-01T00:00:23.250Z","uptime":20.25})");
+  CHECK(json::parse(handle_health("a", 10, 7.0004).body)["uptime"] == 7.0);   // to the millisecond
+  CHECK(json::parse(handle_health("a", 10, 7).body)["uptime"].dump() == "7"); // JSON.stringify(7)
 }
 
 TEST_CASE("the same handler calls on two fresh database files give identical bytes")

@@ -64,7 +64,12 @@ TEST_CASE("the seed-3 scenario resolves to the seed script's deployment and an e
   // The model's numbers (models/seed.json, which calibration may change), not the struct defaults.
   nlohmann::json seed = nlohmann::json::parse(std::ifstream(repo("models/seed.json")));
   CHECK(s.model.name == "seed");
-  CHECK(s.model.overhead_jitter_ms == seed["overhead_jitter_ms"].get<double>());
+  if (seed.contains("overhead_jitter_ms")) { // the shorthand: an exponential with that mean
+    CHECK(s.model.overhead_jitter.family == JitterFamily::EXPONENTIAL);
+    CHECK(s.model.overhead_jitter.mean_ms == seed["overhead_jitter_ms"].get<double>());
+  } else {
+    CHECK(s.model.overhead_jitter.family != JitterFamily::NONE);
+  }
   CHECK(s.model.services[0].request_overhead_ms == seed["services"]["auth"]["request_overhead_ms"].get<double>());
   CHECK(s.model.load_balancer.attempt_timeout_s == seed["load_balancer"]["attempt_timeout_s"].get<double>());
   CHECK(s.model.services[2].lb_failure_threshold == 15);

@@ -85,11 +85,15 @@ TEST_CASE("the tables are exactly users and data_items, with the seed's columns"
   CHECK(query(p.path, "PRAGMA journal_mode") == std::vector<std::string>{"delete"});
 }
 
-TEST_CASE("data-1 … data-10 are created on the first data operation, stamped with its simulated time")
+TEST_CASE("data-1 … data-10 exist only once ensure_default_data ran, stamped with its simulated time")
 {
   SystemDb db(":memory:");
-  CHECK(db.user_count() == 0); // a users call does not create the data items
-  const auto first = db.find_data_item("data-1", 12.5);
+  CHECK(db.user_count() == 0);
+  // Nothing is created lazily any more: the first data instance's start creates them (service_instance).
+  CHECK_FALSE(db.find_data_item("data-1"));
+  CHECK(db.data_item_count() == 0);
+  CHECK(db.ensure_default_data(12.5) == 10);
+  const auto first = db.find_data_item("data-1");
   REQUIRE(first);
   CHECK(first->key == "default-key-1");
   CHECK(first->value_json ==
@@ -97,17 +101,18 @@ TEST_CASE("data-1 … data-10 are created on the first data operation, stamped w
   CHECK(first->metadata_json == R"({"category":"category-a","priority":"high"})");
   CHECK(first->created_at == "2025-01-01T00:00:12.500Z");
   CHECK(first->updated_at == first->created_at);
-  const auto second = db.find_data_item("data-2", 99);
+  const auto second = db.find_data_item("data-2");
   REQUIRE(second);
   CHECK(second->value_json ==
         R"({"title":"Data Item 2","description":"This is default data item number 2","number":2,"active":true})");
   CHECK(second->metadata_json == R"({"category":"category-b","priority":"medium"})");
-  CHECK(second->created_at == "2025-01-01T00:00:12.500Z"); // created at the first use, not now
-  CHECK(db.find_data_item("data-4", 0)->metadata_json == R"({"category":"category-a","priority":"high"})");
-  CHECK(db.find_data_item("data-9", 0)->metadata_json == R"({"category":"category-c","priority":"low"})");
-  CHECK(db.data_item_count(0) == 10);
-  CHECK_FALSE(db.find_data_item("data-11", 0));
+  CHECK(second->created_at == "2025-01-01T00:00:12.500Z");
+  CHECK(db.find_data_item("data-4")->metadata_json == R"({"category":"category-a","priority":"high"})");
+  CHECK(db.find_data_item("data-9")->metadata_json == R"({"category":"category-c","priority":"low"})");
+  CHECK(db.data_item_count() == 10);
+  CHECK_FALSE(db.find_data_item("data-11"));
   CHECK(db.ensure_default_data(50) == 0);
+  CHECK(db.find_data_item("data-1")->created_at == "2025-01-01T00:00:12.500Z"); // not restamped
 }
 
 TEST_CASE("ensure_default_data reports the rows it inserted, once per file")
@@ -120,7 +125,7 @@ TEST_CASE("ensure_default_data reports the rows it inserted, once per file")
   }
   SystemDb again(p.path);
   CHECK(again.ensure_default_data(5) == 0);
-  CHECK(again.data_item_count(5) == 10);
+  CHECK(again.data_item_count() == 10);
   SystemDb fresh(p.path, SystemDb::OpenMode::recreate);
   CHECK(fresh.user_count() == 0);
   CHECK(fresh.ensure_default_data(6) == 10);
@@ -133,19 +138,20 @@ TEST_CASE("SQL injection strings are stored and returned literally, and no table
   const std::string evil2 = "x\" OR 1=1; DELETE FROM data_items; --";
   {
     SystemDb db(p.path);
+    db.ensure_default_data(0); // as the first data instance's start does
     db.insert_user(UserRow{evil, evil, evil2, "hash'); DROP TABLE data_items; --", iso_time(0)});
-    db.insert_data_item(DataItemRow{evil2, evil, "\"" + evil + "\"", "{}", iso_time(1), iso_time(1)}, 1);
+    db.insert_data_item(DataItemRow{evil2, evil, "\"" + evil + "\"", "{}", iso_time(1), iso_time(1)});
     const auto u = db.find_user_by_email(evil2);
     REQUIRE(u);
     CHECK(u->id == evil);
     CHECK(u->username == evil);
     CHECK(u->password_hash == "hash'); DROP TABLE data_items; --");
     CHECK(db.find_user_by_username_or_email(evil, "nobody"));
-    CHECK(db.find_data_item(evil2, 1)->key == evil);
-    CHECK(db.find_data_item_by_key(evil, 1)->id == evil2);
+    CHECK(db.find_data_item(evil2)->key == evil);
+    CHECK(db.find_data_item_by_key(evil)->id == evil2);
     CHECK_FALSE(db.find_user_by_email("' OR '1'='1"));
     CHECK(db.user_count() == 1);
-    CHECK(db.data_item_count(1) == 11);
+    CHECK(db.data_item_count() == 11);
   }
   CHECK(query(p.path, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") ==
         std::vector<std::string>{"data_items", "users"});
@@ -198,8 +204,8 @@ TEST_CASE("the same call sequence on two fresh files gives identical bytes")
   for (const std::string& path : {a.path, b.path}) {
     SystemDb db(path, SystemDb::OpenMode::recreate);
     db.insert_user(user("1735689620000", "alice"));
-    db.find_data_item("data-3", 21);
-    db.insert_data_item(DataItemRow{"data-11", "k", "{\"x\":1}", "{}", iso_time(22), iso_time(22)}, 22);
+    db.ensure_default_data(21);
+    db.insert_data_item(DataItemRow{"data-11", "k", "{\"x\":1}", "{}", iso_time(22), iso_time(22)});
     db.insert_user(user("1735689623000", "bob"));
   }
   const std::string bytes_a = file_bytes(a.path);
