@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
 
 namespace svcsim
@@ -78,43 +79,38 @@ std::vector<std::string> model_candidates(const std::string& name, const std::st
   return out;
 }
 
-// Finds, reads and parses the model file named by /model; errors are reported at /model.
-std::optional<JsonDocument> load_model(Checker& checker, const json& doc, const std::string& base_dir,
-                                       const LoadOptions& options)
+std::string weakly_canonical(const std::string& path)
 {
-  std::string name = "seed";
-  if (auto it = doc.find("model"); it != doc.end()) {
-    auto value = checker.string_value(*it, "/model");
-    if (!value)
-      return std::nullopt;
-    name = *value;
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(path, ec);
+  return ec ? path : p.string();
+}
+
+// The file a model name stands for: a path (with '/' or ending in .json) relative to `base_dir`, else
+// <name>.json in the models directory. Empty when none exists; `looked` then lists where it looked.
+std::string model_file(const std::string& name, const std::string& base_dir, const LoadOptions& options,
+                       std::string& looked)
+{
+  if (name.find('/') != std::string::npos || ends_with(name, ".json"))
+    return resolve_relative(base_dir, name);
+  std::error_code ec;
+  for (const auto& c : model_candidates(name, base_dir, options)) {
+    if (fs::is_regular_file(c, ec))
+      return c;
+    looked += (looked.empty() ? "" : ", ") + c;
   }
-  std::string path;
-  if (name.find('/') != std::string::npos || ends_with(name, ".json")) {
-    path = resolve_relative(base_dir, name);
-  } else {
-    std::vector<std::string> candidates = model_candidates(name, base_dir, options);
-    std::error_code ec;
-    for (const auto& c : candidates) {
-      if (fs::is_regular_file(c, ec)) {
-        path = c;
-        break;
-      }
-    }
-    if (path.empty()) {
-      std::string looked;
-      for (const auto& c : candidates)
-        looked += (looked.empty() ? "" : ", ") + c;
-      checker.error("/model",
-                    "expected a model name with a file (looked for " + looked + "), got " + quote_value(json(name)));
-      return std::nullopt;
-    }
-  }
+  return "";
+}
+
+// Reads and parses one model file; `fail(message)` reports what went wrong where the file was named.
+template <class Fail>
+std::optional<JsonDocument> read_model_file(Checker& checker, const std::string& name, const std::string& path,
+                                            Fail&& fail)
+{
   std::string error;
   auto text = read_text_file(path, error);
   if (!text) {
-    checker.error("/model",
-                  "expected a readable model file, got " + quote_value(json(name)) + " (" + path + ": " + error + ")");
+    fail("expected a readable model file, got " + quote_value(json(name)) + " (" + path + ": " + error + ")");
     return std::nullopt;
   }
   std::vector<Diagnostic> diagnostics;
@@ -126,6 +122,76 @@ std::optional<JsonDocument> load_model(Checker& checker, const json& doc, const 
     return std::nullopt;
   }
   return model;
+}
+
+// Finds, reads and parses the model file named by /model (errors at /model) and, through each file's
+// "extends", the models it builds on (errors at that file's /extends): `chain` gets them, the named one first.
+// Returns the merged model: each file deep-merged over the one it extends, "extends" removed.
+std::optional<json> load_model(Checker& checker, const json& doc, const std::string& base_dir,
+                               const LoadOptions& options, std::deque<JsonDocument>& chain)
+{
+  std::string name = "seed";
+  if (auto it = doc.find("model"); it != doc.end()) {
+    auto value = checker.string_value(*it, "/model");
+    if (!value)
+      return std::nullopt;
+    name = *value;
+  }
+  std::string looked;
+  std::string path = model_file(name, base_dir, options, looked);
+  if (path.empty()) {
+    checker.error("/model",
+                  "expected a model name with a file (looked for " + looked + "), got " + quote_value(json(name)));
+    return std::nullopt;
+  }
+  auto first = read_model_file(checker, name, path, [&](const std::string& m) { checker.error("/model", m); });
+  if (!first)
+    return std::nullopt;
+  chain.push_back(std::move(*first));
+  std::vector<std::string> seen = {weakly_canonical(path)};
+  std::vector<std::string> names = {name};
+  for (;;) {
+    const JsonDocument& child = chain.back();
+    auto it = child.root.find("extends");
+    if (it == child.root.end())
+      break;
+    const TextPos* pos = child.positions.value("/extends");
+    auto fail = [&](const std::string& m) {
+      checker.add(Diagnostic{child.file, pos ? pos->line : 0, pos ? pos->col : 0, "/extends", m});
+    };
+    if (!it->is_string() || it->get<std::string>().empty()) {
+      fail("expected the name of the model this one builds on (such as \"seed\"), got " + quote_value(*it));
+      return std::nullopt;
+    }
+    std::string base = it->get<std::string>();
+    std::string base_looked;
+    std::string base_path = model_file(base, fs::path(child.file).parent_path().string(), options, base_looked);
+    if (base_path.empty()) {
+      fail("expected a model name with a file (looked for " + base_looked + "), got " + quote_value(json(base)));
+      return std::nullopt;
+    }
+    std::string canonical = weakly_canonical(base_path);
+    names.push_back(base);
+    if (std::find(seen.begin(), seen.end(), canonical) != seen.end()) {
+      std::string cycle;
+      for (const auto& n : names)
+        cycle += (cycle.empty() ? "" : " -> ") + n;
+      fail("expected a model that does not extend itself, got a cycle: " + cycle);
+      return std::nullopt;
+    }
+    seen.push_back(canonical);
+    auto next = read_model_file(checker, base, base_path, fail);
+    if (!next)
+      return std::nullopt;
+    chain.push_back(std::move(*next));
+  }
+  json merged = chain.back().root;
+  for (auto it = chain.rbegin() + 1; it != chain.rend(); ++it)
+    deep_merge(merged, it->root);
+  merged.erase("extends");
+  if (!chain.front().root.contains("name"))
+    merged.erase("name"); // named by its file, not by the model it extends
+  return merged;
 }
 
 // One --set POINTER=VALUE on `doc`. VALUE is JSON if it parses, else a string (so --set /name=x works).
@@ -270,11 +336,13 @@ LoadResult load_scenario_text(const std::string& text, const std::string& file, 
     if (!is_parameters_pointer(s.substr(0, s.find('='))))
       apply_set(checker, locator, resolved, s);
 
-  std::optional<JsonDocument> model_doc = load_model(checker, resolved, base_dir, options);
-  if (model_doc)
-    locator.set_model(&*model_doc);
-  if (model_doc) {
-    json merged = model_doc->root;
+  std::deque<JsonDocument> model_chain; // stable addresses: the locator keeps pointers to them
+  std::optional<json> model = load_model(checker, resolved, base_dir, options, model_chain);
+  for (const auto& m : model_chain)
+    locator.add_model(&m);
+  const JsonDocument* model_doc = model ? &model_chain.front() : nullptr;
+  if (model) {
+    json merged = std::move(*model);
     if (auto it = resolved.find("parameters"); it != resolved.end()) {
       if (it->is_object())
         deep_merge(merged, *it);

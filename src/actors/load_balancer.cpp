@@ -23,14 +23,25 @@ void LoadBalancer::reset()
     d = true;
   health_checks_.clear();
   discovery_conn_ = 0;
+  watch_conn_ = 0;
+  server_list_ = ListReply{};
 }
 
 void LoadBalancer::on_start()
 {
-  if (params_.dynamic_discovery) {
+  const DiscoveryParams& discovery = model_.discovery;
+  if (params_.dynamic_discovery && discovery.kind == DiscoveryKind::KUBERNETES) {
+    // A watch on the service's endpoints: Kubernetes answers with the ready pods, then pushes every change.
+    watch_conn_ = CONTROL_BIT | next_control_++;
+    send(world_.kubernetes_id(), watch_conn_, ListRequest{true}, model_.messages.control_bytes);
+  } else if (params_.dynamic_discovery) {
     discover();
     next_discovery_ = now() + params_.discovery_interval_s;
     at(next_discovery_, DISCOVERY, 0);
+    if (discovery.server_list_refresh_s > 0) {
+      next_server_list_ = now() + discovery.server_list_initial_delay_s;
+      at(next_server_list_, SERVER_LIST, 0);
+    }
   } else {
     // USE_DYNAMIC_DISCOVERY=false: fixed pools, every instance of the deployment in order.
     for (int t = 0; t < SERVICE_TYPE_COUNT; t++)
@@ -40,6 +51,8 @@ void LoadBalancer::on_start()
         world_.recorder().event(now(), self_, "lb.pool_added", id, "static");
       }
   }
+  if (!params_.health_checks)
+    return; // the design has no active checks: discovery alone decides
   run_health_checks();
   next_health_ = now() + params_.health_check_interval_s;
   at(next_health_, HEALTH, 0);
@@ -64,7 +77,17 @@ void LoadBalancer::discover()
   after(model_.registry.call_timeout_s, DISCOVERY_TIMEOUT, discovery_conn_);
 }
 
-void LoadBalancer::apply_discovery(const ListReply& list)
+// The registry's answer. With a server-list refresh (Ribbon) it only updates the client's cache, which the
+// refresh timer copies into the pools; otherwise the pools follow it at once (the seed).
+void LoadBalancer::list_fetched(ListReply&& list)
+{
+  if (model_.discovery.server_list_refresh_s > 0)
+    server_list_ = std::move(list);
+  else
+    apply_discovery(list);
+}
+
+void LoadBalancer::apply_discovery(const ListReply& list, const char* source)
 {
   Recorder& rec = world_.recorder();
   for (int t = 0; t < SERVICE_TYPE_COUNT; t++) {
@@ -76,7 +99,7 @@ void LoadBalancer::apply_discovery(const ListReply& list)
         next.push_back(*old); // instances that stay keep their state
       } else {
         next.push_back(PoolEntry{id, true, 0});
-        rec.event(now(), self_, "lb.pool_added", id);
+        rec.event(now(), self_, "lb.pool_added", id, source ? source : "");
       }
     }
     for (const auto& e : pools_[t]) {
@@ -84,7 +107,7 @@ void LoadBalancer::apply_discovery(const ListReply& list)
       for (const auto& n : next)
         kept = kept || n.instance == e.instance;
       if (!kept)
-        rec.event(now(), self_, "lb.pool_removed", e.instance);
+        rec.event(now(), self_, "lb.pool_removed", e.instance, source ? source : "");
     }
     pools_[t] = std::move(next);
     healthy_dirty_[t] = true;
@@ -270,10 +293,14 @@ void LoadBalancer::on_message(Message& m)
                                                   AttemptOutcome::ANSWERED});
           respond(slot, body.status, m.from, std::move(body.body));
         } else if constexpr (std::is_same_v<T, ListReply>) {
+          if (m.conn != 0 && m.conn == watch_conn_) {
+            apply_discovery(body, "endpoints");
+            return;
+          }
           if (m.conn != discovery_conn_)
             return;
           discovery_conn_ = 0;
-          apply_discovery(body);
+          list_fetched(std::move(body));
         } else if constexpr (std::is_same_v<T, ConnectionReset>) {
           if (m.conn & CONTROL_BIT) {
             health_result(m.conn, false);
@@ -345,6 +372,11 @@ void LoadBalancer::on_timer(uint32_t kind, uint64_t arg)
       discovery_conn_ = 0; // the registry did not answer: the pools stay as they are
       world_.recorder().event(now(), self_, "lb.discovery_failed", world_.registry_id(), "timeout");
     }
+    break;
+  case SERVER_LIST:
+    apply_discovery(server_list_, "server_list");
+    next_server_list_ = next_tick(next_server_list_, model_.discovery.server_list_refresh_s);
+    at(next_server_list_, SERVER_LIST, 0);
     break;
   case HEALTH:
     run_health_checks();

@@ -1,5 +1,6 @@
 #include "parse/model_parser.hpp"
 
+#include "parse/discovery_parser.hpp"
 #include "parse/process_model_parser.hpp"
 
 #include <cstdint>
@@ -217,6 +218,8 @@ Model read_model(Checker& checker, const json& params, const std::string& pointe
     s.num("heartbeat_timeout_s", m.registry.heartbeat_timeout_s, POSITIVE);
     s.num("call_timeout_s", m.registry.call_timeout_s, POSITIVE);
     s.num("request_overhead_ms", m.registry.request_overhead_ms, NON_NEGATIVE);
+    s.num("response_cache_s", m.registry.response_cache_s, NON_NEGATIVE);
+    s.flag("renew_adds_timeout", m.registry.renew_adds_timeout);
   }
   top.allow("load_balancer");
   {
@@ -230,6 +233,7 @@ Model read_model(Checker& checker, const json& params, const std::string& pointe
     s.num("attempt_timeout_s", lb.attempt_timeout_s, POSITIVE);
     s.num("request_overhead_ms", lb.request_overhead_ms, NON_NEGATIVE);
     s.num("response_overhead_ms", lb.response_overhead_ms, NON_NEGATIVE);
+    s.flag("health_checks", lb.health_checks);
   }
   top.allow("fault_detector");
   {
@@ -271,6 +275,8 @@ Model read_model(Checker& checker, const json& params, const std::string& pointe
   read_process_model(checker, params, pointer, m.process);
   top.allow("connections");
   read_connection_model(checker, params, pointer, m.connections);
+  top.allow("discovery");
+  read_discovery(checker, params, pointer, m); // after load_balancer: it checks dynamic_discovery
   top.allow("services");
   std::string services_pointer = pointer_append(pointer, "services");
   if (!params.contains("services")) {
