@@ -42,6 +42,12 @@ struct RegistryParams {
   double heartbeat_timeout_s = 30;
   double call_timeout_s = 5; // every call an instance, balancer or detector makes to the registry
   double request_overhead_ms = 0.2;
+  // Eureka's read-only response cache: list answers come from a snapshot of the table taken at the first list
+  // call and refreshed at every multiple of this many seconds of the clock (0: answers show the table as is).
+  double response_cache_s = 0;
+  // Eureka's Lease.renew() sets the last update to now + duration, so a renewed entry expires
+  // 2 x heartbeat_timeout_s after its last heartbeat (its documented bug); a registration does not double.
+  bool renew_adds_timeout = false;
 };
 
 struct LoadBalancerParams {
@@ -54,6 +60,31 @@ struct LoadBalancerParams {
   double request_overhead_ms = 0.5;  // per proxied request, on the way in
   double response_overhead_ms = 0.5; // per proxied answer, on the way out
   LbMechanismParams mechanisms;      // issue 14's policies, passive health, breakers, retry policy: off by default
+  bool health_checks = true;         // the balancer's own active health checks (off: only discovery decides)
+};
+
+// Where the balancer's pools come from (model "discovery"; docs/designs.md).
+enum class DiscoveryKind { REGISTRY, KUBERNETES };
+
+// A Kubernetes readiness probe, run by the kubelet against each pod's GET /health (the pod spec's fields).
+struct ReadinessProbe {
+  double period_s = 10;       // periodSeconds
+  double timeout_s = 1;       // timeoutSeconds
+  int failure_threshold = 3;  // failureThreshold: consecutive failures before the pod is not ready
+  int success_threshold = 1;  // successThreshold: consecutive successes before it is ready again
+  double initial_delay_s = 0; // initialDelaySeconds: no probe before the container has run this long
+};
+
+struct DiscoveryParams {
+  DiscoveryKind kind = DiscoveryKind::REGISTRY;
+  // registry: the balancer copies its last fetched list into its pools every this many seconds, the first
+  // time this long after it starts (Ribbon's PollingServerListUpdater); 0: the pools are each list at once.
+  double server_list_refresh_s = 0;
+  double server_list_initial_delay_s = 1;
+  // kubernetes: the kubelet's readiness probes decide each pod's endpoint; the balancer watches the
+  // endpoints and sees each change this long after it happened (endpoints controller, kube-proxy sync).
+  ReadinessProbe readiness;
+  double endpoint_propagation_s = 1;
 };
 
 struct FaultDetectorParams {
@@ -165,10 +196,12 @@ struct Model {
   ProcessModel process;
   ConnectionModel connections;
   TimingModel timing;
+  DiscoveryParams discovery;
 };
 
 // One component of the deployment (a SimGrid actor).
-enum class ComponentKind { REGISTRY, INSTANCE, LOAD_BALANCER, FAULT_DETECTOR, CLIENT, FAULT_INJECTOR };
+// KUBERNETES: the kubelet and endpoints controller of the "kubernetes" discovery (not a process of the system).
+enum class ComponentKind { REGISTRY, INSTANCE, LOAD_BALANCER, FAULT_DETECTOR, CLIENT, FAULT_INJECTOR, KUBERNETES };
 
 struct Component {
   std::string name; // "service-registry", "auth-service-1", "load-balancer", "fault-detector", "client"

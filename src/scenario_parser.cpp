@@ -7,6 +7,7 @@
 #include "parse/deployment_parser.hpp"
 #include "parse/jitter_parser.hpp"
 #include "parse/json_document.hpp"
+#include "parse/model_files.hpp"
 #include "parse/model_parser.hpp"
 #include "parse/platform_scan.hpp"
 #include "parse/resilience_parser.hpp"
@@ -15,6 +16,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
 
 namespace svcsim
@@ -29,118 +31,9 @@ const std::string PARAMETERS = "/parameters";
 const std::vector<std::string> TOP_KEYS = {"$schema", "name",      "description", "model",      "platform",  "seed",
                                            "end_s",   "system_db", "deployment",  "parameters", "workloads", "faults"};
 
-bool ends_with(const std::string& s, const std::string& suffix)
-{
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 bool is_parameters_pointer(const std::string& p)
 {
   return p == PARAMETERS || p.compare(0, PARAMETERS.size() + 1, PARAMETERS + "/") == 0;
-}
-
-// Paths inside a scenario are relative to the scenario file.
-std::string resolve_relative(const std::string& base_dir, const std::string& path)
-{
-  if (base_dir.empty() || fs::path(path).is_absolute())
-    return path;
-  return (fs::path(base_dir) / path).string();
-}
-
-// A measured histogram ({"<whole ms>": count}) is one value: a scenario's histogram replaces the model's,
-// bins it does not list are not kept.
-bool is_histogram(const json& v)
-{
-  if (!v.is_object() || v.empty())
-    return false;
-  for (const auto& item : v.items())
-    if (!is_ms_key(item.key()))
-      return false;
-  return true;
-}
-
-// Objects merge key by key; anything else (arrays and histograms included) replaces.
-void deep_merge(json& base, const json& over)
-{
-  if (!base.is_object() || !over.is_object() || is_histogram(over)) {
-    base = over;
-    return;
-  }
-  for (const auto& item : over.items()) {
-    auto it = base.find(item.key());
-    if (it == base.end())
-      base[item.key()] = item.value();
-    else
-      deep_merge(*it, item.value());
-  }
-}
-
-std::vector<std::string> model_candidates(const std::string& name, const std::string& base_dir,
-                                          const LoadOptions& options)
-{
-  std::string file = name + ".json";
-  if (!options.models_dir.empty())
-    return {(fs::path(options.models_dir) / file).string()};
-  if (const char* env = std::getenv("SVCSIM_MODELS"); env && *env)
-    return {(fs::path(env) / file).string()};
-  std::vector<std::string> out;
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec)
-    out.push_back((exe.parent_path() / ".." / "models" / file).string());
-  out.push_back((fs::path(base_dir.empty() ? "." : base_dir) / ".." / "models" / file).string());
-  out.push_back((fs::path("models") / file).string());
-  return out;
-}
-
-// Finds, reads and parses the model file named by /model; errors are reported at /model.
-std::optional<JsonDocument> load_model(Checker& checker, const json& doc, const std::string& base_dir,
-                                       const LoadOptions& options)
-{
-  std::string name = "seed";
-  if (auto it = doc.find("model"); it != doc.end()) {
-    auto value = checker.string_value(*it, "/model");
-    if (!value)
-      return std::nullopt;
-    name = *value;
-  }
-  std::string path;
-  if (name.find('/') != std::string::npos || ends_with(name, ".json")) {
-    path = resolve_relative(base_dir, name);
-  } else {
-    std::vector<std::string> candidates = model_candidates(name, base_dir, options);
-    std::error_code ec;
-    for (const auto& c : candidates) {
-      if (fs::is_regular_file(c, ec)) {
-        path = c;
-        break;
-      }
-    }
-    if (path.empty()) {
-      std::string looked;
-      for (const auto& c : candidates)
-        looked += (looked.empty() ? "" : ", ") + c;
-      checker.error("/model",
-                    "expected a model name with a file (looked for " + looked + "), got " + quote_value(json(name)));
-      return std::nullopt;
-    }
-  }
-  std::string error;
-  auto text = read_text_file(path, error);
-  if (!text) {
-    checker.error("/model",
-                  "expected a readable model file, got " + quote_value(json(name)) + " (" + path + ": " + error + ")");
-    return std::nullopt;
-  }
-  std::vector<Diagnostic> diagnostics;
-  auto model = parse_json_document(*text, path, diagnostics);
-  for (auto& d : diagnostics)
-    checker.add(std::move(d));
-  if (model && !model->root.is_object()) {
-    checker.add(Diagnostic{path, 1, 1, "", "expected object, got " + quote_value(model->root)});
-    return std::nullopt;
-  }
-  return model;
 }
 
 // One --set POINTER=VALUE on `doc`. VALUE is JSON if it parses, else a string (so --set /name=x works).
@@ -285,11 +178,13 @@ LoadResult load_scenario_text(const std::string& text, const std::string& file, 
     if (!is_parameters_pointer(s.substr(0, s.find('='))))
       apply_set(checker, locator, resolved, s);
 
-  std::optional<JsonDocument> model_doc = load_model(checker, resolved, base_dir, options);
-  if (model_doc)
-    locator.set_model(&*model_doc);
-  if (model_doc) {
-    json merged = model_doc->root;
+  std::deque<JsonDocument> model_chain; // stable addresses: the locator keeps pointers to them
+  std::optional<json> model = load_model(checker, resolved, base_dir, options, model_chain);
+  for (const auto& m : model_chain)
+    locator.add_model(&m);
+  const JsonDocument* model_doc = model ? &model_chain.front() : nullptr;
+  if (model) {
+    json merged = std::move(*model);
     if (auto it = resolved.find("parameters"); it != resolved.end()) {
       if (it->is_object()) {
         drop_replaced_jitter(merged, *it);

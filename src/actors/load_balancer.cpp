@@ -30,14 +30,25 @@ void LoadBalancer::reset()
   discovery_conn_ = 0;
   if (mech_)
     mech_->reset();
+  watch_conn_ = 0;
+  server_list_ = ListReply{};
 }
 
 void LoadBalancer::on_start()
 {
-  if (params_.dynamic_discovery) {
+  const DiscoveryParams& discovery = model_.discovery;
+  if (params_.dynamic_discovery && discovery.kind == DiscoveryKind::KUBERNETES) {
+    // A watch on the service's endpoints: Kubernetes answers with the ready pods, then pushes every change.
+    watch_conn_ = CONTROL_BIT | next_control_++;
+    send(world_.kubernetes_id(), watch_conn_, ListRequest{true}, model_.messages.control_bytes);
+  } else if (params_.dynamic_discovery) {
     discover();
     next_discovery_ = now() + params_.discovery_interval_s;
     interval_at(next_discovery_, DISCOVERY, 0);
+    if (discovery.server_list_refresh_s > 0) {
+      next_server_list_ = now() + discovery.server_list_initial_delay_s;
+      at(next_server_list_, SERVER_LIST, 0);
+    }
   } else {
     // USE_DYNAMIC_DISCOVERY=false: fixed pools, every instance of the deployment in order.
     for (int t = 0; t < SERVICE_TYPE_COUNT; t++)
@@ -47,6 +58,8 @@ void LoadBalancer::on_start()
         world_.recorder().event(now(), self_, "lb.pool_added", id, "static");
       }
   }
+  if (!params_.health_checks)
+    return; // the design has no active checks: discovery alone decides
   run_health_checks();
   next_health_ = now() + params_.health_check_interval_s;
   interval_at(next_health_, HEALTH, 0);
@@ -54,87 +67,6 @@ void LoadBalancer::on_start()
     next_sweep_ = now() + mech_->outlier_interval_s();
     interval_at(next_sweep_, OUTLIER_SWEEP, 0);
   }
-}
-
-PoolEntry* LoadBalancer::pool_entry(int type, int instance)
-{
-  for (auto& e : pools_[type])
-    if (e.instance == instance)
-      return &e;
-  return nullptr;
-}
-
-// ---- discovery ----
-
-void LoadBalancer::discover()
-{
-  if (discovery_conn_ != 0)
-    return; // the previous call is still waiting for its timeout
-  discovery_conn_ = CONTROL_BIT | next_control_++;
-  send(world_.registry_id(), discovery_conn_, ListRequest{true}, model_.messages.control_bytes);
-  set_timeout(model_.registry.call_timeout_s, DISCOVERY_TIMEOUT, discovery_conn_);
-}
-
-void LoadBalancer::apply_discovery(const ListReply& list)
-{
-  Recorder& rec = world_.recorder();
-  for (int t = 0; t < SERVICE_TYPE_COUNT; t++) {
-    std::vector<PoolEntry> next;
-    for (int id : list.instances) {
-      if (static_cast<int>(world_.proc(id).component->type) != t)
-        continue;
-      if (PoolEntry* old = pool_entry(t, id)) {
-        next.push_back(*old); // instances that stay keep their state
-      } else {
-        next.push_back(PoolEntry{id, true, 0});
-        rec.event(now(), self_, "lb.pool_added", id);
-      }
-    }
-    for (const auto& e : pools_[t]) {
-      bool kept = false;
-      for (const auto& n : next)
-        kept = kept || n.instance == e.instance;
-      if (!kept) {
-        rec.event(now(), self_, "lb.pool_removed", e.instance);
-        if (mech_)
-          mech_->pool_removed(e.instance);
-      }
-    }
-    pools_[t] = std::move(next);
-    healthy_dirty_[t] = true;
-  }
-}
-
-// ---- own health checks ----
-
-void LoadBalancer::run_health_checks()
-{
-  for (int t = 0; t < SERVICE_TYPE_COUNT; t++)
-    for (const auto& e : pools_[t]) {
-      uint64_t conn = CONTROL_BIT | next_control_++;
-      health_checks_[conn] = HealthCheck{e.instance, t};
-      send(e.instance, conn, HealthRequest{}, model_.messages.control_bytes);
-      set_timeout(params_.health_check_timeout_s, HEALTH_TIMEOUT, conn);
-    }
-}
-
-void LoadBalancer::health_result(uint64_t conn, bool success)
-{
-  auto it = health_checks_.find(conn);
-  if (it == health_checks_.end())
-    return; // already decided (answer after timeout, or timeout after answer)
-  HealthCheck hc = it->second;
-  health_checks_.erase(it);
-  PoolEntry* e = pool_entry(hc.type, hc.instance);
-  if (!e)
-    return; // left the pool meanwhile
-  int threshold = model_.services[hc.type].lb_failure_threshold;
-  if (record_health_check(*e, success, threshold)) {
-    healthy_dirty_[hc.type] = true;
-    world_.recorder().event(now(), self_, e->healthy ? "lb.check_healthy" : "lb.check_unhealthy", hc.instance);
-  }
-  if (mech_ && success && e->healthy)
-    mech_->active_check_passed(hc.instance, now());
 }
 
 // ---- proxying ----
@@ -312,10 +244,14 @@ void LoadBalancer::on_message(Message& m)
                                                   AttemptOutcome::ANSWERED});
           respond(slot, body.status, m.from, std::move(body.body));
         } else if constexpr (std::is_same_v<T, ListReply>) {
+          if (m.conn != 0 && m.conn == watch_conn_) {
+            apply_discovery(body, "endpoints");
+            return;
+          }
           if (m.conn != discovery_conn_)
             return;
           discovery_conn_ = 0;
-          apply_discovery(body);
+          list_fetched(std::move(body));
         } else if constexpr (std::is_same_v<T, ConnectionReset>) {
           if (m.conn & CONTROL_BIT) {
             health_result(m.conn, false);
@@ -402,6 +338,11 @@ void LoadBalancer::on_timer(uint32_t kind, uint64_t arg)
       discovery_conn_ = 0; // the registry did not answer: the pools stay as they are
       world_.recorder().event(now(), self_, "lb.discovery_failed", world_.registry_id(), "timeout");
     }
+    break;
+  case SERVER_LIST:
+    apply_discovery(server_list_, "server_list");
+    next_server_list_ = next_tick(next_server_list_, model_.discovery.server_list_refresh_s);
+    at(next_server_list_, SERVER_LIST, 0);
     break;
   case HEALTH:
     run_health_checks();

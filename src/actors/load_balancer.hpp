@@ -43,6 +43,7 @@ private:
     BACKOFF,       // the retry policy's wait before a retry (arg: the attempt conn)
     DEADLINE,      // the retry policy's overall deadline (arg: deadline_key)
     OUTLIER_SWEEP, // outlier detection's interval timer
+    SERVER_LIST
   };
   static constexpr uint64_t CONTROL_BIT = 1ULL << 63; // conns of discovery and health checks
 
@@ -83,7 +84,8 @@ private:
   void respond(uint32_t slot, int status, int served_by, std::shared_ptr<const std::string> body);
   void answer_locally(const Message& m, const ApiRequest& req);
   void discover();
-  void apply_discovery(const ListReply& list);
+  void list_fetched(ListReply&& list);
+  void apply_discovery(const ListReply& list, const char* source = nullptr);
   void run_health_checks();
   void health_result(uint64_t conn, bool success);
   PoolEntry* pool_entry(int type, int instance);
@@ -108,6 +110,9 @@ private:
   std::unordered_map<uint64_t, HealthCheck> health_checks_;
   uint64_t next_control_ = 1;
   uint64_t discovery_conn_ = 0;
+  uint64_t watch_conn_ = 0; // discovery "kubernetes": the endpoints watch (changes pushed on it)
+  ListReply server_list_;   // discovery "registry" with a server-list refresh: the last fetched list
+  double next_server_list_ = 0;
   double next_discovery_ = 0;
   double next_health_ = 0;
   uint64_t total_ = 0, success_ = 0, failed_ = 0;

@@ -2,6 +2,8 @@
 
 #include "metrics/recorder.hpp"
 
+#include <cmath>
+
 namespace svcsim
 {
 
@@ -11,6 +13,12 @@ void Registry::on_start()
 {
   next_sweep_ = now() + params_.cleanup_interval_s;
   interval_at(next_sweep_, SWEEP, 0);
+  if (params_.response_cache_s > 0) {
+    // Eureka's ResponseCacheImpl schedules its refresh at the next multiple of the interval on the clock,
+    // then every interval. At an instant shared with a sweep the sweep runs first (its timer is older).
+    double next = (std::floor(now() / params_.response_cache_s + 1e-9) + 1) * params_.response_cache_s;
+    at(next, CACHE_REFRESH, 0);
+  }
 }
 
 void Registry::answer(const Message& m, Body&& body)
@@ -34,7 +42,9 @@ void Registry::on_message(Message& m)
           answer(m, Reply{201});
         } else if constexpr (std::is_same_v<T, HeartbeatRequest>) {
           rec.heartbeats++;
-          switch (table_.heartbeat(who, now())) {
+          // Eureka's Lease.renew() sets lastUpdateTimestamp = now + duration (renew_adds_timeout).
+          double renewed = now() + (params_.renew_adds_timeout ? params_.heartbeat_timeout_s : 0);
+          switch (table_.heartbeat(who, renewed)) {
           case ServiceTable::HeartbeatResult::OK:
             answer(m, Reply{200});
             break;
@@ -55,7 +65,11 @@ void Registry::on_message(Message& m)
           answer(m, Reply{known ? 200 : 404});
         } else if constexpr (std::is_same_v<T, ListRequest>) {
           ListReply list;
-          for (const auto& e : table_.entries())
+          if (params_.response_cache_s > 0 && !cache_filled_) { // a miss fills the cache from the table
+            cache_ = table_.entries();
+            cache_filled_ = true;
+          }
+          for (const auto& e : params_.response_cache_s > 0 ? cache_ : table_.entries())
             if (!body.healthy_only || e.healthy) {
               list.instances.push_back(e.instance);
               list.healthy.push_back(e.healthy ? 1 : 0);
@@ -78,6 +92,12 @@ void Registry::on_message(Message& m)
 
 void Registry::on_timer(uint32_t kind, uint64_t)
 {
+  if (kind == CACHE_REFRESH) {
+    if (cache_filled_)
+      cache_ = table_.entries();
+    at(now() + params_.response_cache_s, CACHE_REFRESH, 0);
+    return;
+  }
   if (kind == SWEEP) {
     table_.sweep(now(), params_.heartbeat_timeout_s, [this](const ServiceEntry& e) {
       world_.recorder().event(now(), self_, "registry.unhealthy", e.instance);

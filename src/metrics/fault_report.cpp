@@ -58,16 +58,28 @@ constexpr Exclusion EXCLUSIONS[] = {
 };
 
 // The first exclusion of `subject` at or after `from`: its time (INFINITY if none) and mechanism.
+// Under Kubernetes discovery (docs/designs.md) the balancer drops an endpoint the watch no longer lists (an
+// "lb.pool_removed" with detail "endpoints"); what took it out is the kubelet's last verdict on that pod before
+// the removal: its container exited, or its readiness probes failed.
 double first_exclusion(const std::vector<EventRecord>& events, int subject, double from, const char*& mechanism)
 {
   mechanism = nullptr;
-  for (const auto& e : events)
-    if (e.subject == subject && e.at_s >= from - 1e-12)
-      for (const Exclusion& x : EXCLUSIONS)
-        if (e.kind == x.event) {
-          mechanism = x.mechanism;
-          return e.at_s;
-        }
+  const char* kubelet = nullptr;
+  for (const auto& e : events) {
+    if (e.subject != subject)
+      continue;
+    if (e.kind == "k8s.container_exit")
+      kubelet = "container_exit";
+    else if (e.kind == "k8s.readiness_probe_failed")
+      kubelet = "readiness_probe";
+    if (e.at_s < from - 1e-12)
+      continue;
+    for (const Exclusion& x : EXCLUSIONS)
+      if (e.kind == x.event) {
+        mechanism = e.detail == "endpoints" && kubelet ? kubelet : x.mechanism;
+        return e.at_s;
+      }
+  }
   return INFINITY;
 }
 

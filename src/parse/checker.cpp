@@ -61,12 +61,14 @@ Diagnostic Locator::locate(const std::string& pointer, bool at_key) const
   bool exact = true;
   for (std::string p = pointer;; p = parent_of(p)) {
     bool key = at_key && exact;
-    if (model_ && is_below(p, PARAMETERS)) {
-      // The scenario's own parameters override the model, so they win where both have the value.
+    if (!models_.empty() && is_below(p, PARAMETERS)) {
+      // The scenario's own parameters override the model, and a model overrides the one it extends, so
+      // the first that has the value wins.
       if (const TextPos* pos = find(scenario_, p, key))
         return Diagnostic{scenario_->file, pos->line, pos->col, pointer, ""};
-      if (const TextPos* pos = find(model_, p.substr(PARAMETERS.size()), key))
-        return Diagnostic{model_->file, pos->line, pos->col, pointer.substr(PARAMETERS.size()), ""};
+      for (const JsonDocument* model : models_)
+        if (const TextPos* pos = find(model, p.substr(PARAMETERS.size()), key))
+          return Diagnostic{model->file, pos->line, pos->col, pointer.substr(PARAMETERS.size()), ""};
     } else if (const TextPos* pos = find(scenario_, p, key)) {
       return Diagnostic{scenario_->file, pos->line, pos->col, pointer, ""};
     }

@@ -23,7 +23,8 @@ class Locator
 {
 public:
   void set_scenario(const JsonDocument* scenario) { scenario_ = scenario; }
-  void set_model(const JsonDocument* model) { model_ = model; }
+  // The model files, the one the scenario names first, then the one it extends, and so on.
+  void add_model(const JsonDocument* model) { models_.push_back(model); }
   void add_set(const std::string& pointer) { sets_.push_back(pointer); }
   // A diagnostic with file, line, col and the pointer as the source file spells it (a model value's
   // pointer has no "/parameters" prefix). A pointer that does not exist (a missing key) gets the position
@@ -32,7 +33,7 @@ public:
 
 private:
   const JsonDocument* scenario_ = nullptr;
-  const JsonDocument* model_ = nullptr;
+  std::vector<const JsonDocument*> models_;
   std::vector<std::string> sets_;
 };
 

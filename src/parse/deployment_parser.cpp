@@ -118,6 +118,7 @@ void read_start(Checker& checker, const json& dep, std::vector<Component>& compo
       break;
     case ComponentKind::CLIENT: // acts at the workloads' own start times
     case ComponentKind::FAULT_INJECTOR:
+    case ComponentKind::KUBERNETES:
       c.start_s = 0;
       break;
     }

@@ -1,5 +1,6 @@
 #include "parse/model_parser.hpp"
 
+#include "parse/discovery_parser.hpp"
 #include "parse/jitter_parser.hpp"
 #include "parse/process_model_parser.hpp"
 #include "parse/resilience_parser.hpp"
@@ -222,6 +223,8 @@ Model read_model(Checker& checker, const json& params, const std::string& pointe
     s.num("heartbeat_timeout_s", m.registry.heartbeat_timeout_s, POSITIVE);
     s.num("call_timeout_s", m.registry.call_timeout_s, POSITIVE);
     s.num("request_overhead_ms", m.registry.request_overhead_ms, NON_NEGATIVE);
+    s.num("response_cache_s", m.registry.response_cache_s, NON_NEGATIVE);
+    s.flag("renew_adds_timeout", m.registry.renew_adds_timeout);
   }
   top.allow("load_balancer");
   {
@@ -239,6 +242,7 @@ Model read_model(Checker& checker, const json& params, const std::string& pointe
       s.allow(key);
     if (s.present())
       read_lb_mechanisms(checker, s.obj(), s.pointer(), lb);
+    s.flag("health_checks", lb.health_checks);
   }
   top.allow("fault_detector");
   {
@@ -282,6 +286,8 @@ Model read_model(Checker& checker, const json& params, const std::string& pointe
   read_connection_model(checker, params, pointer, m.connections);
   top.allow("timing");
   read_timing_model(checker, params, pointer, m.timing);
+  top.allow("discovery");
+  read_discovery(checker, params, pointer, m); // after load_balancer: it checks dynamic_discovery
   top.allow("services");
   std::string services_pointer = pointer_append(pointer, "services");
   if (!params.contains("services")) {

@@ -62,7 +62,8 @@ std::string exclusion_text(const ojson& f)
       {"outlier_ejection", "outlier detection"},
       {"circuit_breaker", "its circuit breaker"},
       {"passive_max_fails", "max_fails"},
-      {"readiness_probe", "a readiness probe"},
+      {"readiness_probe", "the kubelet's readiness probes"},
+      {"container_exit", "the kubelet (the container exited)"},
   };
   if (!f.contains("lb_excluded_by") || !f["lb_excluded_by"].is_string())
     return "";

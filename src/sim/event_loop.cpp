@@ -26,6 +26,7 @@ static CostGroup cost_group(const Component& c)
     return static_cast<CostGroup>(static_cast<int>(CostGroup::AUTH) + static_cast<int>(c.type));
   case ComponentKind::CLIENT:
   case ComponentKind::FAULT_INJECTOR:
+  case ComponentKind::KUBERNETES:
     break;
   }
   return CostGroup::CLIENT;
@@ -39,9 +40,10 @@ EventLoop::EventLoop(World& world, int self)
   const Process& p = world.proc(self);
   // Every process of the system has its thread; with the model's process CPU off, its events cost nothing
   // and only explicit work (bcrypt, endpoints' cpu_flops) occupies it. The operator's fault injector is not
-  // a process of the system.
+  // a process of the system, nor is Kubernetes' control plane (the kubelet and the endpoints controller run
+  // outside the modelled Node processes; their CPU is not the question).
   static const ThreadCosts FREE{};
-  if (p.component->kind != ComponentKind::FAULT_INJECTOR)
+  if (p.component->kind != ComponentKind::FAULT_INJECTOR && p.component->kind != ComponentKind::KUBERNETES)
     costs_ = process_model_.cpu ? &process_model_.costs[static_cast<int>(cost_group(*p.component))] : &FREE;
   core_speed_ = p.host->get_speed();
   init_timing();

@@ -5,6 +5,7 @@
 #include "actors/client.hpp"
 #include "actors/fault_detector.hpp"
 #include "actors/fault_injector.hpp"
+#include "actors/kubernetes.hpp"
 #include "actors/load_balancer.hpp"
 #include "actors/registry.hpp"
 #include "actors/service_instance.hpp"
@@ -44,6 +45,7 @@ void Simulation::launch(int id)
   EventLoop* loop = loops_[id].get();
   loop->reset();
   p.state = ProcState::RUNNING;
+  p.started_at = sg4::Engine::get_clock();
   ever_started_[id] = 1;
   bool daemon = p.component->kind != ComponentKind::CLIENT;
   p.actor = sg4::Actor::create(p.component->name, p.host, [loop, daemon]() {
@@ -92,12 +94,27 @@ void Simulation::send_resets(int id)
   });
 }
 
+// The container runtime on the pod's host tells the kubelet that the container exited (an event, not a
+// probe): one message from that host, so the kubelet learns it after the network's latency and no later.
+void Simulation::report_container_exit(int id)
+{
+  World* world = world_.get();
+  int kube = world_->kubernetes_id();
+  uint64_t bytes = scenario_.model.messages.control_bytes;
+  sg4::Actor::create("container-runtime", world_->proc(id).host, [world, id, kube, bytes]() {
+    sg4::Actor::self()->daemonize();
+    world->send(id, kube, Kubernetes::CONTAINER_EXIT_CONN, ConnectionReset{}, bytes);
+  });
+}
+
 void Simulation::crash_process(int id)
 {
   Process& p = world_->proc(id);
   if (p.state != ProcState::RUNNING && p.state != ProcState::HUNG)
     return;
   send_resets(id);
+  if (world_->kubernetes_id() >= 0 && p.component->kind == ComponentKind::INSTANCE)
+    report_container_exit(id);
   p.state = ProcState::DEAD;
   p.mailbox->set_receiver(nullptr);
   if (p.actor)
@@ -243,11 +260,16 @@ RunOutput Simulation::run()
     case ComponentKind::FAULT_INJECTOR:
       loops_[i] = std::make_unique<FaultInjector>(*world_, id, *this);
       break;
+    case ComponentKind::KUBERNETES:
+      loops_[i] = std::make_unique<Kubernetes>(*world_, id);
+      break;
     }
     world_->proc(id).loop = loops_[i].get();
   }
   launch(world_->client_id());
   launch(world_->injector_id());
+  if (world_->kubernetes_id() >= 0)
+    launch(world_->kubernetes_id());
 
   std::unique_ptr<Progress> progress;
   if (options_.progress) {

@@ -62,6 +62,7 @@ public:
 private:
   void launch(int id);
   void send_resets(int id);
+  void report_container_exit(int id);
 
   const Scenario& scenario_;
   RunOptions options_;

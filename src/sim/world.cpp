@@ -16,11 +16,15 @@ namespace sg4 = simgrid::s4u;
 World::World(const Scenario& scenario, Recorder& recorder) : scenario_(scenario), recorder_(recorder)
 {
   const auto& comps = scenario.deployment.components;
+  // Processes point at these: the vector must not move once filled.
+  extra_components_.reserve(2);
   extra_components_.push_back(Component{"fault-injector", ComponentKind::FAULT_INJECTOR});
-  procs_.resize(comps.size() + 1);
+  if (scenario.model.discovery.kind == DiscoveryKind::KUBERNETES)
+    extra_components_.push_back(Component{"kubernetes", ComponentKind::KUBERNETES});
+  procs_.resize(comps.size() + extra_components_.size());
   auto* engine = sg4::Engine::get_instance();
-  for (size_t i = 0; i <= comps.size(); i++) {
-    const Component& c = i < comps.size() ? comps[i] : extra_components_[0];
+  for (size_t i = 0; i < procs_.size(); i++) {
+    const Component& c = i < comps.size() ? comps[i] : extra_components_[i - comps.size()];
     Process& p = procs_[i];
     p.component = &c;
     int id = static_cast<int>(i);
@@ -43,10 +47,15 @@ World::World(const Scenario& scenario, Recorder& recorder) : scenario_(scenario)
     case ComponentKind::FAULT_INJECTOR:
       injector_ = id;
       break;
+    case ComponentKind::KUBERNETES:
+      kubernetes_ = id;
+      break;
     }
     std::string host = c.host;
     if (c.kind == ComponentKind::FAULT_INJECTOR)
       host = comps.back().host; // the operator sits with the client
+    else if (c.kind == ComponentKind::KUBERNETES)
+      host = comps.front().host; // the control plane sits with the registry (another control plane)
     p.host = engine->host_by_name_or_null(host);
     if (!p.host)
       throw std::runtime_error("component " + c.name + ": host '" + host + "' is not in the platform");

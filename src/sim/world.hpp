@@ -31,6 +31,7 @@ struct Process {
   EventLoop* loop = nullptr;
   ProcState state = ProcState::NOT_STARTED;
   uint32_t incarnation = 0;
+  double started_at = 0; // when its current incarnation started (what a container runtime reports)
 };
 
 // One endpoint of the model, flattened: index = ApiRequest::endpoint.
@@ -56,6 +57,7 @@ public:
   int detector_id() const { return detector_; }
   int client_id() const { return client_; }
   int injector_id() const { return injector_; }
+  int kubernetes_id() const { return kubernetes_; } // -1 unless the model's discovery is "kubernetes"
   const std::vector<int>& instances_of(int type) const { return by_type_[type]; }
   int find_component(const std::string& name) const;
 
@@ -95,9 +97,9 @@ private:
   const Scenario& scenario_;
   Recorder& recorder_;
   std::vector<Process> procs_;
-  std::vector<Component> extra_components_; // the fault injector
+  std::vector<Component> extra_components_; // the fault injector (and Kubernetes' control plane)
   std::vector<int> by_type_[SERVICE_TYPE_COUNT];
-  int registry_ = -1, balancer_ = -1, detector_ = -1, client_ = -1, injector_ = -1;
+  int registry_ = -1, balancer_ = -1, detector_ = -1, client_ = -1, injector_ = -1, kubernetes_ = -1;
   std::set<std::pair<int, int>> cut_;
   std::set<std::string> links_down_;
   std::map<std::pair<simgrid::s4u::Host*, simgrid::s4u::Host*>, double> rtt_cache_;

@@ -34,6 +34,10 @@ const std::vector<std::string> FAULT_METRICS = {"registry_unhealthy_at_s", "lb_e
 // without "capacity" (an older svcsim) leaves these cells empty.
 const std::vector<std::string> CAPACITY_METRICS = {"capacity.busiest_process", "capacity.busiest_load_busy_share",
                                                    "capacity.busiest_saturated_at_s"};
+// After the capacity columns, for the same reason: what a failover design costs beyond the detection times
+// (tools/svcsim_designs_plot.py). lb_excluded_by names the mechanism that took the instance out of the pool
+// (null from an svcsim that does not say).
+const std::vector<std::string> DESIGN_FAULT_METRICS = {"retried_requests", "extra_latency_ms", "lb_excluded_by"};
 const std::string MACHINE_PREFIX = "capacity.machines.";
 const std::string MACHINE_METRIC = "load_cpu_share";
 
@@ -181,6 +185,9 @@ std::vector<std::string> metric_columns(const std::vector<ManifestEntry>& runs)
     for (const auto& m : FAULT_METRICS)
       out.push_back("faults[" + std::to_string(k) + "]." + m);
   out.insert(out.end(), CAPACITY_METRICS.begin(), CAPACITY_METRICS.end());
+  for (size_t k = 0; k < faults; ++k)
+    for (const auto& m : DESIGN_FAULT_METRICS)
+      out.push_back("faults[" + std::to_string(k) + "]." + m);
   return out;
 }
 

@@ -139,7 +139,8 @@ TEST_CASE("a bad --set is an error of file --set naming the pointer")
   CHECK_THROWS_WITH_AS(load_inline(VALID, {"/parameters/registry/call_timeot_s=3"}),
                        "--set: error: /parameters/registry/call_timeot_s: unknown key: expected one of "
                        "\"heartbeat_interval_s\", \"cleanup_interval_s\", \"heartbeat_timeout_s\", \"call_timeout_s\", "
-                       "\"request_overhead_ms\", got \"call_timeot_s\" (did you mean \"call_timeout_s\"?)",
+                       "\"request_overhead_ms\", \"response_cache_s\", \"renew_adds_timeout\", got \"call_timeot_s\" "
+                       "(did you mean \"call_timeout_s\"?)",
                        InputError);
 }
 
