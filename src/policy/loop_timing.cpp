@@ -5,7 +5,7 @@
 namespace svcsim
 {
 
-MsSampler::MsSampler(const MsHistogram& histogram)
+MsSampler::MsSampler(const MsHistogram& histogram, double shift_ms) : shift_ms_(shift_ms)
 {
   double total = 0;
   for (const auto& bin : histogram) {
@@ -29,7 +29,7 @@ double MsSampler::sample_ms(double u_bin, double u_within) const
     i = ms_.size() - 1;
   if (ms_[i] < 0)
     return 0;
-  return ms_[i] + u_within;
+  return std::max(0.0, ms_[i] + shift_ms_ + u_within);
 }
 
 std::vector<double> MsSampler::probabilities() const

@@ -13,7 +13,11 @@ namespace svcsim
 {
 
 // Draws from a histogram of millisecond readings: a bin is chosen in proportion to its count, then a point
-// uniformly inside it ([ms, ms + 1): a reading of Date.now() differences counts whole milliseconds).
+// uniformly in [ms + shift, ms + shift + 1), at least 0. How a reading k relates to the time it measured
+// depends on how it was read: a client's lag, Date.now() against a schedule of whole milliseconds, is the
+// floor of the lag (shift 0: [k, k + 1)); a timer's lateness, Date.now() at the callback minus Date.now() when
+// it was set, is the difference of two truncated readings of one clock, which is k - 1 < L < k + 1 and on
+// average L itself (shift -0.5: [k - 0.5, k + 0.5), centred on the reading).
 // A negative bin gives 0: libuv runs a timer only once its loop clock has reached the due time, so a timer
 // never fires early; a negative reading is the measurement's doing (its start was read with Date.now()
 // after the loop clock the timer counts from), and the model's timers already count from the loop clock.
@@ -21,7 +25,7 @@ class MsSampler
 {
 public:
   MsSampler() = default;
-  explicit MsSampler(const MsHistogram& histogram);
+  explicit MsSampler(const MsHistogram& histogram, double shift_ms = 0);
   bool empty() const { return cumulative_.empty(); }
   // u_bin and u_within are uniform in [0, 1); the result is in milliseconds, >= 0.
   double sample_ms(double u_bin, double u_within) const;
@@ -30,6 +34,7 @@ public:
 
 private:
   std::vector<int> ms_;
+  double shift_ms_ = 0;
   std::vector<double> cumulative_;
 };
 

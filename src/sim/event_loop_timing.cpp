@@ -9,6 +9,8 @@ namespace svcsim
 
 // Timers computed as `when - now` can wake a few ulps early (NOTES-simgrid): anything due within this is due.
 constexpr double LATE_EPSILON_S = 1e-9;
+// timer_late_ms holds differences of two Date.now() readings (policy/loop_timing.hpp): centred on the reading.
+constexpr double TIMER_READING_SHIFT_MS = -0.5;
 
 void EventLoop::init_timing()
 {
@@ -17,7 +19,7 @@ void EventLoop::init_timing()
   // The operator (no thread) is not a Node process: its timers are the scenario's own times.
   if (!node_timing_ || !costs_ || timing.timer_late_ms.empty())
     return;
-  timer_late_ = MsSampler(timing.timer_late_ms);
+  timer_late_ = MsSampler(timing.timer_late_ms, TIMER_READING_SHIFT_MS);
   late_stream_ = std::make_unique<RandomStream>(world_.scenario().seed, "timing/timer-late/" + name());
 }
 

@@ -102,16 +102,29 @@ TEST_CASE("the sampler picks a bin in proportion to its count, a point uniformly
   CHECK(MsSampler().sample_ms(0.5, 0.5) == 0.0);
 }
 
+TEST_CASE("a timer's readings are centred: bin k draws from [k - 0.5, k + 0.5), never below 0")
+{
+  // Same bins, shift -0.5 (a difference of two truncated Date.now() readings is on average the lateness).
+  MsSampler s({{-1, 1}, {0, 1}, {2, 2}}, -0.5);
+  CHECK(s.sample_ms(0.10, 0.7) == 0.0);                   // bin -1: 0
+  CHECK(s.sample_ms(0.25, 0.3) == 0.0);                   // bin 0: -0.2 -> 0 (a timer never fires early)
+  CHECK(s.sample_ms(0.25, 0.9) == doctest::Approx(0.4));  // bin 0: [0, 0.5)
+  CHECK(s.sample_ms(0.50, 0.0) == doctest::Approx(1.5));  // bin 2: [1.5, 2.5)
+  CHECK(s.sample_ms(0.999, 0.5) == doctest::Approx(2.0)); // the reading itself at the middle
+}
+
 TEST_CASE("timer lateness drawn from a seeded stream follows the calibration histogram (chi-square)")
 {
-  // 100,000 draws with the stream a process would use (seed 1). Each draw is counted in the bin of its
-  // whole milliseconds. The bin -1 reading gives 0, so its probability joins bin 0's: 11 classes
+  // 100,000 draws with the stream a process would use (seed 1), centred as the event loop draws them (shift
+  // -0.5: bin k covers [k - 0.5, k + 0.5)). Each draw is counted in the bin of its nearest whole millisecond
+  // (floor(ms + 0.5)). The bin -1 reading gives 0, and so does the lower half of bin 0, so bin -1's
+  // probability joins bin 0's: 11 classes
   // (0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 13), all with expected counts >= 169 (13 ms: 100000 / 592), so the
   // chi-square approximation holds. Degrees of freedom: 11 - 1 = 10 (no parameter is estimated from the
   // draws); the critical value at the 0.1 % level is 29.588 (chi-square table, df = 10). Bins without
   // counts (8, 11, 12 and beyond 13) must get no draw at all.
   const int n = 100000;
-  MsSampler sampler(CALIBRATION);
+  MsSampler sampler(CALIBRATION, -0.5);
   RandomStream stream(1, "timing/timer-late/load-balancer");
   std::map<int, int> observed;
   std::vector<int> tenths(10, 0);
@@ -119,10 +132,10 @@ TEST_CASE("timer lateness drawn from a seeded stream follows the calibration his
     double u_bin = stream.uniform();
     double u_within = stream.uniform();
     double ms = sampler.sample_ms(u_bin, u_within);
-    int bin = static_cast<int>(std::floor(ms));
+    int bin = static_cast<int>(std::floor(ms + 0.5));
     observed[bin]++;
-    if (ms > 0) // the bin -1 draws are exactly 0, not uniform
-      tenths[static_cast<size_t>((ms - bin) * 10)]++;
+    if (bin >= 1) // bins -1 and 0 are cut at 0; the others are whole: [bin - 0.5, bin + 0.5)
+      tenths[static_cast<size_t>((ms + 0.5 - bin) * 10)]++;
   }
   double total = 592;
   std::map<int, double> expected;
@@ -139,8 +152,8 @@ TEST_CASE("timer lateness drawn from a seeded stream follows the calibration his
       outside += count;
   CHECK(outside == 0);
 
-  // Within a bin the point is uniform: the tenths of a millisecond of the draws that are not exactly 0
-  // (bin -1's share, 1/592 of them, is 0 exactly) are equally likely. 10 classes, df = 9, critical value at
+  // Within a bin the point is uniform: the tenths of a millisecond of the draws of bins 1 and above (bins -1
+  // and 0 are cut at 0) are equally likely. 10 classes, df = 9, critical value at
   // the 0.1 % level 27.877.
   int drawn = 0;
   for (int c : tenths)
