@@ -57,6 +57,10 @@ Diagnostic Locator::locate(const std::string& pointer, bool at_key) const
     if (is_below(pointer, *it))
       return Diagnostic{"--set", 0, 0, pointer, ""};
 
+  // A value the scenario replaces whole (the jitter's distribution: model_files.cpp) is the scenario's alone:
+  // the model's keys under it do not locate anything.
+  const std::string jitter = PARAMETERS + "/overhead_jitter";
+  bool replaced = is_below(pointer, jitter) && find(scenario_, jitter, false);
   // Walk up to the nearest ancestor that some file spells out: a missing key points at its object.
   bool exact = true;
   for (std::string p = pointer;; p = parent_of(p)) {
@@ -67,7 +71,7 @@ Diagnostic Locator::locate(const std::string& pointer, bool at_key) const
       if (const TextPos* pos = find(scenario_, p, key))
         return Diagnostic{scenario_->file, pos->line, pos->col, pointer, ""};
       for (const JsonDocument* model : models_)
-        if (const TextPos* pos = find(model, p.substr(PARAMETERS.size()), key))
+        if (const TextPos* pos = replaced ? nullptr : find(model, p.substr(PARAMETERS.size()), key))
           return Diagnostic{model->file, pos->line, pos->col, pointer.substr(PARAMETERS.size()), ""};
     } else if (const TextPos* pos = find(scenario_, p, key)) {
       return Diagnostic{scenario_->file, pos->line, pos->col, pointer, ""};

@@ -125,7 +125,8 @@ void read_retry(Checker& checker, const json& obj, const std::string& pointer, i
   if (auto it = obj.find("backoff"); it != obj.end()) {
     std::string p = pointer_append(pointer, "backoff");
     if (checker.object(*it, p, {"base_ms", "max_ms"})) {
-      number(checker, *it, p, "base_ms", POSITIVE, out.backoff_base_ms);
+      // 0: the next try at once (NGINX tries the next upstream without waiting).
+      number(checker, *it, p, "base_ms", NON_NEGATIVE, out.backoff_base_ms);
       out.backoff_max_ms = 10 * out.backoff_base_ms; // Envoy: max_interval defaults to 10 × base_interval
       number(checker, *it, p, "max_ms", POSITIVE, out.backoff_max_ms);
       if (out.backoff_max_ms < out.backoff_base_ms) // RetryBackOff: max_interval must be >= base_interval
