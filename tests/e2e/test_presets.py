@@ -50,6 +50,7 @@ check_near(events(d, "lb.pool_added", "data-service-2")[0], 18.0, MS, "k8s: data
            "balancer one propagation after its first probe (17 + 1)")
 check_near(events(d, "k8s.container_exit", "data-service-2")[0], 40.0, MS, "k8s crash: the kubelet learns of the exit at once")
 check_near(f["lb_excluded_at_s"], 41.0, MS, "k8s crash: excluded at the exit + 1 s propagation")
+check_eq(f["lb_excluded_by"], "container_exit", "k8s crash: summary.json names the kubelet's exit report")
 check_eq(events(d, "k8s.readiness_probe_failed", "data-service-2"), [], "k8s crash: no probe needed to see it")
 check_eq(query(d, "SELECT detail FROM events WHERE kind = 'lb.pool_removed' AND subject = 'data-service-2'"),
          [("endpoints",)], "k8s crash: the balancer's pool follows the endpoints watch")
@@ -69,6 +70,7 @@ failed_probes = events(d, "k8s.readiness_probe_failed", "data-service-2")
 check_eq(len(failed_probes), 1, "k8s hang: one verdict of not ready")
 check_near(failed_probes[0], 68.0, MS, "k8s hang: not ready after the third failed probe (67 + 1 s timeout)")
 check_near(f["lb_excluded_at_s"], 69.0, MS, "k8s hang: excluded at 68 + 1 s propagation")
+check_eq(f["lb_excluded_by"], "readiness_probe", "k8s hang: summary.json names the readiness probes")
 check_near(f["lb_readded_at_s"], 88.0, MS, "k8s hang: back after the 87 s probe + 1 s propagation")
 check_eq(s["requests"]["failed"], 0, "k8s hang: no client request fails (timed-out attempts are retried)")
 check_eq(query(d, "SELECT COUNT(*) FROM attempts WHERE instance = 'data-service-2' AND start_s > ? AND start_s < 88",
