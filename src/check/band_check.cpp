@@ -6,6 +6,7 @@
 #include "check/band_sweep.hpp"
 #include "check/baseline.hpp"
 #include "check/metric_path.hpp"
+#include "parse/json_document.hpp"
 #include "parse/json_positions.hpp"
 #include "spread/spread.hpp"
 #include "util/atomic_file.hpp"
@@ -46,13 +47,11 @@ struct BandRow {
 
 bool read_text(const std::string& file, std::string& text)
 {
-  std::ifstream in(file, std::ios::binary);
-  if (!in)
-    return false;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  text = buffer.str();
-  return true;
+  std::string error;
+  auto read = read_text_file(file, error);
+  if (read)
+    text = std::move(*read);
+  return read.has_value();
 }
 
 bool parse_real(const std::string& text, double& value)

@@ -8,6 +8,7 @@
 #include "report/spread_html.hpp"
 #include "sim/interrupt.hpp"
 #include "spread/spread.hpp"
+#include "sweep/child_signals.hpp"
 #include "sweep/sweep_progress.hpp"
 #include "util/atomic_file.hpp"
 
@@ -40,16 +41,12 @@ std::string seed_dir(const std::string& out, uint64_t seed)
   return (fs::path(out) / ("seed-" + std::to_string(seed))).string();
 }
 
-void on_sigchld(int) {} // a handler (not SIG_DFL) so that SIGCHLD is surely queued while blocked
-
 // The forked child: one seed's run, quiet, errors printed as the CLI prints them. _exit: the parent's buffers
 // and atexit handlers are not the child's.
 [[noreturn]] void forked_seed(const Scenario& scenario, const RunCommandOptions& options, const std::string& dir,
                               const sigset_t& mask)
 {
-  for (int s : {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGPIPE})
-    std::signal(s, SIG_DFL);
-  sigprocmask(SIG_SETMASK, &mask, nullptr);
+  ChildSignals::reset_in_child(mask);
   int null = ::open("/dev/null", O_RDWR);
   if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0)
     _exit(EXIT_INTERNAL);
@@ -83,18 +80,9 @@ PoolResult run_children(const std::vector<LoadResult>& loaded, const RunCommandO
                         const std::string& label, unsigned jobs)
 {
   PoolResult result;
-  struct sigaction sa {
-  };
-  sa.sa_handler = on_sigchld;
-  sigemptyset(&sa.sa_mask);
-  struct sigaction old_chld {
-  };
-  sigaction(SIGCHLD, &sa, &old_chld);
-  sigset_t waited, old_mask;
-  sigemptyset(&waited);
-  for (int s : {SIGCHLD, SIGINT, SIGTERM, SIGHUP})
-    sigaddset(&waited, s);
-  sigprocmask(SIG_BLOCK, &waited, &old_mask);
+  ChildSignals signals;
+  const sigset_t& waited = signals.waited();
+  const sigset_t& old_mask = signals.old_mask();
 
   SweepProgress progress(label, loaded.size(), 0, options.quiet);
   std::map<pid_t, size_t> running;
@@ -150,8 +138,7 @@ PoolResult run_children(const std::vector<LoadResult>& loaded, const RunCommandO
     progress.update(done, result.failures.size());
   }
   progress.finish(done, result.failures.size());
-  sigprocmask(SIG_SETMASK, &old_mask, nullptr);
-  sigaction(SIGCHLD, &old_chld, nullptr);
+  signals.restore();
   return result;
 }
 

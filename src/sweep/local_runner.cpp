@@ -7,6 +7,7 @@
 
 #include "cli/cli.hpp"
 #include "sim/interrupt.hpp"
+#include "sweep/child_signals.hpp"
 #include "sweep/run_dirs.hpp"
 #include "sweep/sweep_commands.hpp"
 #include "sweep/sweep_progress.hpp"
@@ -65,15 +66,11 @@ std::string tail_lines(const std::string& file, size_t n)
   return out;
 }
 
-void on_sigchld(int) {} // a handler (not SIG_DFL) so that SIGCHLD is surely queued while blocked
-
 // The forked child: `svcsim run --manifest M --index I --quiet` without the exec, errors printed as the
 // CLI prints them. _exit: the parent's buffers and atexit handlers are not the child's to flush or run.
 [[noreturn]] void forked_run(const std::string& manifest, size_t index, const sigset_t& mask, const std::string& log)
 {
-  for (int s : {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGPIPE})
-    std::signal(s, SIG_DFL);
-  sigprocmask(SIG_SETMASK, &mask, nullptr);
+  ChildSignals::reset_in_child(mask);
   int in = ::open("/dev/null", O_RDWR);
   int err = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (in < 0 || err < 0 || dup2(in, 0) < 0 || dup2(in, 1) < 0 || dup2(err, 2) < 0)
@@ -222,18 +219,9 @@ LocalRunResult Pool::run()
   }
   SweepProgress progress("sweep " + options_.name, runs_.size(), result_.skipped, options_.quiet);
 
-  struct sigaction sa {
-  };
-  sa.sa_handler = on_sigchld;
-  sigemptyset(&sa.sa_mask);
-  struct sigaction old_chld {
-  };
-  sigaction(SIGCHLD, &sa, &old_chld);
-  sigset_t waited, old_mask;
-  sigemptyset(&waited);
-  for (int s : {SIGCHLD, SIGINT, SIGTERM, SIGHUP})
-    sigaddset(&waited, s);
-  sigprocmask(SIG_BLOCK, &waited, &old_mask);
+  ChildSignals signals;
+  const sigset_t& waited = signals.waited();
+  const sigset_t& old_mask = signals.old_mask();
   child_mask_ = old_mask;
   // Children start with the mask and dispositions a shell would give them.
   posix_spawnattr_init(&attr_);
@@ -272,8 +260,7 @@ LocalRunResult Pool::run()
   progress.finish(result_.ok + result_.failed, result_.failed);
 
   posix_spawnattr_destroy(&attr_);
-  sigprocmask(SIG_SETMASK, &old_mask, nullptr);
-  sigaction(SIGCHLD, &old_chld, nullptr);
+  signals.restore();
   std::error_code ec;
   fs::remove(logs_, ec); // only if empty
   return result_;
