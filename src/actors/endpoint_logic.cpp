@@ -2,7 +2,7 @@
 // instance handles the request, and turns the costs it reports into simulated time: hashes and
 // computation become CPU work on the instance's thread; database reads and writes become waits, writes
 // behind the shared write lock with the seed's busy timeout.
-#include "scenario.hpp"
+#include "parse/scenario.hpp"
 #include "services/handlers.hpp"
 #include "sim/messages.hpp"
 #include "sim/shared_services.hpp"

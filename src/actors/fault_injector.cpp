@@ -2,7 +2,7 @@
 
 #include "actors/service_instance.hpp"
 #include "metrics/recorder.hpp"
-#include "sim/simulation.hpp"
+#include "run/simulation.hpp"
 
 namespace svcsim
 {

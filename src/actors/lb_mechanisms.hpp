@@ -5,13 +5,13 @@
 // the event log ("lb.outlier_ejected", "lb.breaker_opened", "lb.passive_unavailable", ... docs/outputs.md).
 #pragma once
 
+#include "parse/scenario.hpp"
 #include "policy/balancing.hpp"
 #include "policy/circuit_breaker.hpp"
 #include "policy/outlier_detection.hpp"
 #include "policy/passive_checks.hpp"
 #include "policy/retry_policy.hpp"
 #include "policy/round_robin.hpp"
-#include "scenario.hpp"
 #include "sim/rng.hpp"
 
 #include <memory>

@@ -2,8 +2,8 @@
 // requested by hand or by a workload aimed at them: never on the proxying path.
 #pragma once
 
+#include "parse/scenario.hpp"
 #include "policy/round_robin.hpp"
-#include "scenario.hpp"
 
 #include <cstdint>
 #include <string>

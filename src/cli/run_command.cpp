@@ -5,7 +5,7 @@
 #include "metrics/summary.hpp"
 #include "report/report_html.hpp"
 #include "report/trace.hpp"
-#include "sim/simulation.hpp"
+#include "run/simulation.hpp"
 #include "store/results_writer.hpp"
 #include "util/atomic_file.hpp"
 #include "util/git_rev.hpp"

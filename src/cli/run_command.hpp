@@ -2,7 +2,7 @@
 // every file staged and renamed into place, summary.json last, and print the load test's report.
 #pragma once
 
-#include "scenario_parser.hpp"
+#include "parse/scenario_parser.hpp"
 
 #include <string>
 #include <vector>

@@ -1,7 +1,7 @@
 // libFuzzer target on the scenario parser and validator (load_scenario_text): any input must either load or
 // throw InputError (exit 2 in the CLI). A crash, a sanitizer report, a hang or any other exception is a bug.
 // Built by tools/fuzz with clang++-14 -fsanitize=fuzzer,address,undefined; CMake leaves src/fuzz/ out.
-#include "scenario_parser.hpp"
+#include "parse/scenario_parser.hpp"
 
 #include <cstdint>
 #include <cstdio>

@@ -2,8 +2,8 @@
 // attempt rows: who noticed when (registry, balancer, detector), what clients felt, when it came back.
 #pragma once
 
-#include "scenario.hpp"
-#include "sim/simulation.hpp"
+#include "parse/scenario.hpp"
+#include "run/simulation.hpp"
 
 #include <nlohmann/json.hpp>
 

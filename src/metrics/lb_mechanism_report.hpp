@@ -4,7 +4,7 @@
 #pragma once
 
 #include "metrics/recorder.hpp"
-#include "scenario.hpp"
+#include "parse/scenario.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -4,7 +4,7 @@
 
 #include "parse/checker.hpp"
 #include "parse/json_document.hpp"
-#include "scenario_parser.hpp"
+#include "parse/scenario_parser.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,7 +1,7 @@
 #include "parse/platform_scan.hpp"
 
 #include "parse/json_positions.hpp"
-#include "scenario_parser.hpp"
+#include "parse/scenario_parser.hpp"
 #include "util/diagnostics.hpp"
 
 #include <cctype>

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "parse/checker.hpp"
-#include "scenario.hpp"
+#include "parse/scenario.hpp"
 
 namespace svcsim
 {

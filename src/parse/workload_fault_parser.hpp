@@ -4,7 +4,7 @@
 
 #include "parse/checker.hpp"
 #include "parse/platform_scan.hpp"
-#include "scenario.hpp"
+#include "parse/scenario.hpp"
 
 #include <string>
 #include <vector>

@@ -4,7 +4,7 @@
 // in pool order; the caller gathers them. No SimGrid: unit-tested on hand-made sequences.
 #pragma once
 
-#include "scenario_resilience.hpp"
+#include "parse/scenario_resilience.hpp"
 
 #include <cstddef>
 #include <cstdint>

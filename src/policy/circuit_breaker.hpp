@@ -7,7 +7,7 @@
 // in, goes back to CLOSED or OPEN by their rates. No SimGrid: unit-tested on hand-made sequences.
 #pragma once
 
-#include "scenario_resilience.hpp"
+#include "parse/scenario_resilience.hpp"
 
 #include <deque>
 #include <vector>

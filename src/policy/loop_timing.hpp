@@ -3,7 +3,7 @@
 // millisecond histogram. Pure logic (no SimGrid engine), used by sim/event_loop and unit-tested.
 #pragma once
 
-#include "scenario.hpp"
+#include "parse/scenario.hpp"
 
 #include <cstddef>
 #include <deque>

@@ -5,7 +5,7 @@
 // sweep that finds the host back in service for at least an interval. No SimGrid: unit-tested on its own.
 #pragma once
 
-#include "scenario_resilience.hpp"
+#include "parse/scenario_resilience.hpp"
 
 #include <vector>
 

@@ -7,7 +7,7 @@
 // time in whole seconds (ngx_time()); here time is continuous. No SimGrid: unit-tested on its own.
 #pragma once
 
-#include "scenario_resilience.hpp"
+#include "parse/scenario_resilience.hpp"
 
 #include <vector>
 

@@ -4,8 +4,8 @@
 // min_retry_concurrency). No SimGrid: unit-tested on its own.
 #pragma once
 
+#include "parse/scenario_resilience.hpp"
 #include "policy/outlier_detection.hpp" // AttemptResult
-#include "scenario_resilience.hpp"
 
 #include <cstdint>
 

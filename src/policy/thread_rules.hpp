@@ -3,7 +3,7 @@
 // socket's accept queue or sends a dropped SYN again. sim/event_loop applies them; tests check them alone.
 #pragma once
 
-#include "scenario.hpp"
+#include "parse/scenario.hpp"
 
 #include <cstdint>
 #include <optional>

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "report/timeline.hpp"
-#include "sim/simulation.hpp"
+#include "run/simulation.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -3,8 +3,8 @@
 // distribution, alerts — the charts as inline SVG, and the failover report of every injected fault.
 #pragma once
 
-#include "scenario.hpp"
-#include "sim/simulation.hpp"
+#include "parse/scenario.hpp"
+#include "run/simulation.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -3,7 +3,7 @@
 // transport (refusal, drops) and the fault injector do, as the operating system and the operator would.
 #pragma once
 
-#include "scenario.hpp"
+#include "parse/scenario.hpp"
 #include "sim/messages.hpp"
 
 #include <simgrid/s4u.hpp>

@@ -1,7 +1,7 @@
 // Grid expansion and validation of a sweep's runs (see the header).
 #include "sweep/expand.hpp"
 
-#include "scenario_parser.hpp"
+#include "parse/scenario_parser.hpp"
 #include "sweep/pointer_edit.hpp"
 
 #include <map>

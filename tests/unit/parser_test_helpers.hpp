@@ -2,7 +2,7 @@
 // errors, and a temporary directory for files that reference each other.
 #pragma once
 
-#include "scenario_parser.hpp"
+#include "parse/scenario_parser.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,7 +1,7 @@
 // Platform scan: the host and link names of a SimGrid platform file, found without an XML library
 // (hosts, clusters with radicals, links, comments, entities) and the errors on files that are not platforms.
 #include "parse/platform_scan.hpp"
-#include "scenario_parser.hpp"
+#include "parse/scenario_parser.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,7 +1,7 @@
 // Scenario parser: valid files resolve to the seed's numbers, and every kind of bad input gives one precise,
 // path-bearing diagnostic (file:line:col, JSON pointer, expected, got), all errors of a file at once.
+#include "parse/scenario_parser.hpp"
 #include "parser_test_helpers.hpp"
-#include "scenario_parser.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>

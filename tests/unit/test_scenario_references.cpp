@@ -1,8 +1,8 @@
 // Scenario parser, beyond single values: fault targets, placement and platform names, --set overrides,
 // addresses, workloads, model files, and every hostile input of tests/inputs/bad (test_scenario_parser.cpp
 // has the seed's resolution and the per-value errors).
+#include "parse/scenario_parser.hpp"
 #include "parser_test_helpers.hpp"
-#include "scenario_parser.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>

@@ -1,7 +1,7 @@
 // Scenario file → Scenario: read the scenario and its model, merge, apply --set, then check everything and
 // report all errors at once. The pieces live in src/parse/: positions (line:col per pointer), the checker,
 // the model, the deployment, workloads and faults, and the platform scan.
-#include "scenario_parser.hpp"
+#include "parse/scenario_parser.hpp"
 
 #include "parse/checker.hpp"
 #include "parse/deployment_parser.hpp"

@@ -1,4 +1,4 @@
-#include "scenario.hpp"
+#include "parse/scenario.hpp"
 
 namespace svcsim
 {

@@ -3,7 +3,7 @@
 // at once as one InputError (file, line:col, JSON pointer, expected, got). The simulation never sees JSON.
 #pragma once
 
-#include "scenario.hpp"
+#include "parse/scenario.hpp"
 #include "util/diagnostics.hpp"
 
 #include <string>

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "metrics/recorder.hpp"
-#include "scenario.hpp"
+#include "parse/scenario.hpp"
 #include "sim/shared_services.hpp"
 
 #include <memory>

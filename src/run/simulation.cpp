@@ -1,4 +1,4 @@
-#include "sim/simulation.hpp"
+#include "run/simulation.hpp"
 
 #include "util/diagnostics.hpp"
 

@@ -2,8 +2,8 @@
 // models/<model>.json merged with the scenario file (and --set overrides); the simulation never sees JSON.
 #pragma once
 
+#include "parse/scenario_resilience.hpp"
 #include "policy/jitter.hpp"
-#include "scenario_resilience.hpp"
 
 #include <cstdint>
 #include <map>
