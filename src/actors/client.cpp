@@ -53,7 +53,7 @@ Client::Client(World& world, int self) : EventLoop(world, self), timeout_s_(worl
   }
 }
 
-// The measured lag (../shared/calibration/light-load-3x100.json) does not accumulate: each request leaves
+// The measured lag (models/calibration/light-load-3x100.json) does not accumulate: each request leaves
 // late by its own draw from its slot of the fixed schedule, which itself never drifts. A request cannot leave
 // before the one before it (one thread sends them in order): a timer already overdue fires at once, after
 // the earlier send.

@@ -3,7 +3,7 @@
 1. Recovery: a "measured" load test made by svcsim itself with a known jitter (exponential, mean 3 ms, another
    seed) is fitted back: the table's quantiles are the exponential's, -3 ln(1 - p) ms, within the sampling
    error of 3,000 requests (derived below) plus what the floor's own spread blurs.
-2. The calibration run (../shared/calibration/light-load-3x100.json): the fragment it writes validates, and
+2. The calibration run (models/calibration/light-load-3x100.json): the fragment it writes validates, and
    svcsim with it gives p50 within 1 %, p95 and p99 within 5 % of the measured ones (computed here, from the
    file and from results.sqlite, not read from the tool's report).
 3. A load test without latencies: one error line, exit 2, nothing written.
@@ -18,7 +18,7 @@ from harness import ROOT, SCRATCH, SVCSIM, check, check_eq, finish, run
 
 TOOL = os.path.join(ROOT, "tools", "fit-latency")
 SCENARIO = "scenarios/light-load-3x100.json"
-CALIBRATION = os.path.join(ROOT, "..", "shared", "calibration", "light-load-3x100.json")
+CALIBRATION = os.path.join(ROOT, "models", "calibration", "light-load-3x100.json")
 
 
 def nearest_rank(values, p):

@@ -43,7 +43,7 @@ std::string turn(std::deque<Ev> q, TimingMode mode)
   return order(q);
 }
 
-// ../shared/calibration/node-timer-lateness.json, as models/seed.json holds it.
+// models/calibration/node-timer-lateness.json, as models/seed.json holds it.
 const MsHistogram CALIBRATION = {{-1, 1}, {0, 77}, {1, 274}, {2, 179}, {3, 35}, {4, 11},
                                  {5, 5},  {6, 5},  {7, 2},   {9, 1},   {10, 1}, {13, 1}};
 
