@@ -190,7 +190,13 @@ def test_killed_sweep():
     p = subprocess.Popen([SVCSIM, "sweep", sweep, "--out", d, "--jobs", "2", "--quiet"], cwd=ROOT,
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and p.poll() is None and not glob.glob(os.path.join(d, "runs", "*", "summary.json")):
+    def complete(run_dir):
+        # Complete as collect judges it: summary.json and no INCOMPLETE marker (a run killed between moving its
+        # summary.json into place and removing the marker has both, and is incomplete).
+        return os.path.exists(os.path.join(run_dir, "summary.json")) and not os.path.exists(os.path.join(run_dir, "INCOMPLETE"))
+
+    while time.monotonic() < deadline and p.poll() is None and not any(
+            complete(r) for r in glob.glob(os.path.join(d, "runs", "*"))):
         time.sleep(0.01)
     if p.poll() is not None:
         err = p.stderr.read().decode(errors="replace")
@@ -200,7 +206,7 @@ def test_killed_sweep():
     p.wait()
     time.sleep(0.2)  # the process group is gone; nothing writes any more
     runs = os.path.join(d, "runs")
-    done = [r for r in os.listdir(runs) if os.path.exists(os.path.join(runs, r, "summary.json"))]
+    done = [r for r in os.listdir(runs) if complete(os.path.join(runs, r))]
     check(0 < len(done) < 6, f"the killed sweep has some complete runs and some not ({len(done)} of 6)")
     rc, out, err = svcsim("collect", d)
     check(rc == 1, f"collect on the killed sweep: exit 1 (got {rc})")
