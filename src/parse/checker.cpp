@@ -1,5 +1,7 @@
 #include "parse/checker.hpp"
 
+#include "parse/model_files.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -57,10 +59,10 @@ Diagnostic Locator::locate(const std::string& pointer, bool at_key) const
     if (is_below(pointer, *it))
       return Diagnostic{"--set", 0, 0, pointer, ""};
 
-  // A value the scenario replaces whole (the jitter's distribution: model_files.cpp) is the scenario's alone:
-  // the model's keys under it do not locate anything.
-  const std::string jitter = PARAMETERS + "/overhead_jitter";
-  bool replaced = is_below(pointer, jitter) && find(scenario_, jitter, false);
+  // A value the scenario replaces whole (model_files.hpp) is the scenario's alone: the model's keys under it do
+  // not locate anything.
+  const std::string whole = PARAMETERS + "/" + REPLACED_WHOLE;
+  bool replaced = is_below(pointer, whole) && find(scenario_, whole, false);
   // Walk up to the nearest ancestor that some file spells out: a missing key points at its object.
   bool exact = true;
   for (std::string p = pointer;; p = parent_of(p)) {

@@ -43,8 +43,6 @@ bool is_histogram(const json& v)
   return true;
 }
 
-// Objects merge key by key; anything else (arrays and histograms included) replaces, and so does the jitter's
-// distribution (one value: a scenario's lognormal replaces the model's quantile table, parameters and all).
 void deep_merge(json& base, const json& over)
 {
   if (!base.is_object() || !over.is_object() || is_histogram(over)) {
@@ -53,7 +51,7 @@ void deep_merge(json& base, const json& over)
   }
   for (const auto& item : over.items()) {
     auto it = base.find(item.key());
-    if (it == base.end() || item.key() == "overhead_jitter")
+    if (it == base.end() || item.key() == REPLACED_WHOLE)
       base[item.key()] = item.value();
     else
       deep_merge(*it, item.value());

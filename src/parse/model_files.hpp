@@ -18,7 +18,13 @@ namespace svcsim
 // Paths inside a scenario are relative to the scenario file.
 std::string resolve_relative(const std::string& base_dir, const std::string& path);
 
-// Objects merge key by key; anything else (arrays and measured histograms included) replaces.
+// A model key whose value a scenario's parameters replace whole, not key by key: the jitter's distribution (a
+// scenario's lognormal replaces the model's quantile table, parameters and all). Errors below it point into the
+// scenario alone.
+inline constexpr const char* REPLACED_WHOLE = "overhead_jitter";
+
+// Objects merge key by key; anything else (arrays and measured histograms included) replaces, and so does the
+// value of REPLACED_WHOLE.
 void deep_merge(nlohmann::json& base, const nlohmann::json& over);
 
 // Finds, reads and parses the model file named by /model of `doc` (errors at /model) and, through each file's
