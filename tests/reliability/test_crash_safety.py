@@ -206,7 +206,11 @@ def test_killed_sweep():
     p.wait()
     time.sleep(0.2)  # the process group is gone; nothing writes any more
     runs = os.path.join(d, "runs")
-    done = [r for r in os.listdir(runs) if complete(os.path.join(runs, r))]
+    # The sweep's runs are the manifest's run ids; a killed run may also leave its staging directory
+    # (runs/.tmp-<run_id>-<host>-<pid>), complete inside but never published, which is no run of the sweep.
+    with open(os.path.join(d, "manifest.jsonl")) as f:
+        run_ids = [json.loads(line)["run_id"] for line in f if line.strip()]
+    done = [r for r in run_ids if complete(os.path.join(runs, r))]
     check(0 < len(done) < 6, f"the killed sweep has some complete runs and some not ({len(done)} of 6)")
     rc, out, err = svcsim("collect", d)
     check(rc == 1, f"collect on the killed sweep: exit 1 (got {rc})")
@@ -215,8 +219,7 @@ def test_killed_sweep():
         rows = f.read().splitlines()[1:]
     ok_rows = [r for r in rows if ",ok," in r]
     check(len(rows) == 6 and len(ok_rows) == len(done), f"sweep.csv lists 6 runs, {len(done)} ok (got {len(rows)}, {len(ok_rows)})")
-    unfinished = [os.path.join(runs, r) for r in os.listdir(runs)
-                  if os.path.isdir(os.path.join(runs, r)) and r not in done]
+    unfinished = [os.path.join(runs, r) for r in run_ids if os.path.isdir(os.path.join(runs, r)) and r not in done]
     for u in unfinished:
         rc, out, err = svcsim("check", u, "--baseline", BASELINE)
         check(rc == 2 and "refusing incomplete run" in err,
