@@ -2,8 +2,8 @@
 // attempt rows: who noticed when (registry, balancer, detector), what clients felt, when it came back.
 #pragma once
 
+#include "metrics/run_output.hpp"
 #include "parse/scenario.hpp"
-#include "run/simulation.hpp"
 
 #include <nlohmann/json.hpp>
 

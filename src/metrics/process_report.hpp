@@ -3,8 +3,8 @@
 // CPU. Present when the model's process CPU is on.
 #pragma once
 
+#include "metrics/run_output.hpp"
 #include "parse/scenario.hpp"
-#include "run/simulation.hpp"
 
 #include <nlohmann/json.hpp>
 

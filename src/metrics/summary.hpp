@@ -3,8 +3,8 @@
 // microsecond, ordered keys, no unordered iteration.
 #pragma once
 
+#include "metrics/run_output.hpp"
 #include "parse/scenario.hpp"
-#include "run/simulation.hpp"
 
 #include <nlohmann/json.hpp>
 

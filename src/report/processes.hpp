@@ -3,8 +3,8 @@
 // share per second of the busiest few. Only when summary.json has "processes" (the model's process CPU is on).
 #pragma once
 
+#include "metrics/run_output.hpp"
 #include "report/timeline.hpp"
-#include "run/simulation.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -3,8 +3,8 @@
 // distribution, alerts — the charts as inline SVG, and the failover report of every injected fault.
 #pragma once
 
+#include "metrics/run_output.hpp"
 #include "parse/scenario.hpp"
-#include "run/simulation.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -4,8 +4,8 @@
 // applies the same state machine to results.sqlite, so the report and the plots tell one story.
 #pragma once
 
+#include "metrics/run_output.hpp"
 #include "parse/scenario.hpp"
-#include "run/simulation.hpp"
 
 #include <nlohmann/json.hpp>
 

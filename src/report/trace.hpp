@@ -4,7 +4,7 @@
 // as instants, and a counter of requests in flight. Timestamps are simulated microseconds.
 #pragma once
 
-#include "run/simulation.hpp"
+#include "metrics/run_output.hpp"
 
 #include <string>
 

@@ -2,7 +2,7 @@
 // operations the fault injector performs (start, crash, restart, hang, host on/off). One per process.
 #pragma once
 
-#include "metrics/recorder.hpp"
+#include "metrics/run_output.hpp"
 #include "parse/scenario.hpp"
 #include "sim/shared_services.hpp"
 
@@ -27,20 +27,6 @@ struct RunOptions {
   // or /tmp) instead of holding them (metrics/recorder.hpp). SVCSIM_ROWS_IN_MEMORY overrides it (tests).
   std::string spill_dir;
   uint64_t max_rows_in_memory = 1ULL << 20;
-};
-
-struct RunOutput {
-  Recorder recorder;
-  std::vector<std::string> endpoint_paths; // World endpoint index → path
-  std::vector<std::string> component_names;
-  std::vector<std::string> component_hosts;
-  std::vector<int> component_cores; // its host's cores
-  std::vector<char> component_started;
-  double sim_time_s = 0;
-  uint64_t messages = 0;
-  DbLockStats db_lock;
-  bool deadlock = false;
-  std::string simgrid_version;
 };
 
 class Simulation
