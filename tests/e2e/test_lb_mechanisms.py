@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """The balancer's alternative mechanisms (issue 14) end to end: the seconds at which Envoy's outlier
 detection, NGINX's max_fails and a resilience4j circuit breaker take data-service-2 out of rotation, derived
-by hand from their rules, the scenarios' timers and SPEC §1's round robin; and a retry policy that does not
-cover connect failures.
+by hand from their rules, the scenarios' timers and SPEC §1's round robin; a retry policy that does not
+cover connect failures, a deadline, and a retry budget that lets one retry run at a time.
 
 Shared timeline (failover-crash / failover-hang, 3 instances per type, EXACT: no process CPU):
   data-work at 20 RPS from 20 s: request i is sent at 20 + i/20 s; it reaches the balancer 25 us later and
@@ -123,6 +123,42 @@ check_eq(s["load_balancer"]["retries"], 0, "deadline: no retry")
 late = query(d, "SELECT MIN(end_s - start_s), MAX(end_s - start_s) FROM attempts WHERE outcome = 'timeout'")[0]
 check(late[0] is not None and abs(late[0] - 2) < MS and abs(late[1] - 2) < MS,
       f"deadline: every timed-out attempt lasted 2 s ({late})")
+
+# ---- Envoy's retry budget on the crash: budget_percent 0, min_retry_concurrency 1 (one retry in flight) ----
+# No back-off (base 0 ms), every failure covered (5xx: resets and refusals). A retry holds its place from the
+# decision until its request ends: its retry goes to [ds1, ds3] by counter % 2 and is answered 200 ms + a few
+# hundred us later, so the place is free again about 0.2005 s after it was taken.
+#   request 400 picks ds2 (400 -> 401); 397's reset (40.000025 s): place free, retry 401 % 2 = 1 -> ds3
+#   (402), held until ~40.2005 s; 400 refused at 40.000075 s: budget full, 400 fails (503).
+#   401: 402 % 3 = 0 -> ds1; 402 (40.1 s): 403 % 3 = 1 -> ds2, refused, budget still full: fails;
+#   403: 404 -> ds3; 404: 405 -> ds1; 405 (40.25 s): 406 % 3 = 1 -> ds2, refused at 40.250075 s: the place
+#   is free (40.2005 s): retry 407 % 2 = 1 -> ds3 (408); 406: 408 -> ds1; 407 (40.35 s): 409 -> ds2, refused
+#   while 405's retry runs: fails; 408: 410 -> ds3; 409: 411 -> ds1; 410 (40.5 s): 412 -> ds2, retried
+#   (405's retry ended ~40.4505 s), 413 -> ds3 (414).
+# So from 405 on, five requests advance the counter by six: request 405 + 5m is refused and retried on ds3
+# (counter 407 + 6m, odd), request 407 + 5m is refused and fails. ds2 stays in the pool until the discovery
+# of 75.00025 s; request 1100 (75.000025 s) = 405 + 5 x 139 is the last to pick it.
+# Retries: 397 and 405, 410, ..., 1100 = 1 + 140 = 141, all on ds3. Failed: 400, 402 and 407, 412, ..., 1097
+# = 2 + 139 = 141 requests, answered 503, each a retry the budget refused.
+d, s = with_model("scenarios/failover-crash.json", "lbm-budget",
+                  retry={"backoff": {"base_ms": 0}, "budget": {"budget_percent": 0, "min_retry_concurrency": 1}})
+data = s["load_balancer"]["by_type"]["data"]
+check_eq(data["retries"], 141, "budget: 141 retries (397, then every fifth request from 405 to 1100)")
+check_eq(data["retries_denied_by_budget"], 141, "budget: 141 retries refused by the budget")
+check_eq(s["requests"]["failed"], 141, "budget: each refused retry fails its request")
+check_eq(s["requests"]["by_status"].get("503"), 141, "budget: answered 503")
+expected_failed = [400, 402] + list(range(407, 1098, 5))
+failed = [r[0] for r in query(d, "SELECT id FROM requests WHERE status <> 200 ORDER BY id")]
+check(failed == expected_failed, "budget: the failed requests are 400, 402, 407, 412, ..., 1097 "
+      f"(got {len(failed)}: {failed[:4]} ... {failed[-2:]}; unexpected {sorted(set(failed) - set(expected_failed))[:5]})")
+retried = query(d, "SELECT request_id, instance FROM attempts WHERE attempt = 2 ORDER BY start_s")
+expected_retried = [397] + list(range(405, 1101, 5))
+check([r[0] for r in retried] == expected_retried, "budget: the retried requests are 397, 405, 410, ..., 1100 "
+      f"(got {len(retried)}: {[r[0] for r in retried][:4]} ... {[r[0] for r in retried][-2:]})")
+check_eq(sorted({r[1] for r in retried}), ["data-service-3"], "budget: every retry on ds3 (an odd counter)")
+overlap = query(d, "SELECT COUNT(*) FROM attempts a JOIN attempts b ON a.attempt = 2 AND b.attempt = 2 AND "
+                   "a.request_id <> b.request_id AND b.start_s < a.start_s AND b.end_s > a.start_s")[0][0]
+check_eq(overlap, 0, "budget: never two retries in flight at once")
 
 # ---- off: the mechanisms leave no trace in summary.json ----
 _, s = run("scenarios/failover-crash.json", "lbm-off", *EXACT)
