@@ -13,7 +13,7 @@ bool LbMechanisms::any_on(const Model& model)
 {
   const LbMechanismParams& m = model.load_balancer.mechanisms;
   bool on = m.policy != BalancingPolicy::ROUND_ROBIN || m.outlier.enabled || m.passive.enabled || m.breaker.enabled ||
-            m.retry.enabled;
+            m.retry.enabled || m.panic_threshold_percent > 0;
   for (const auto& s : model.services)
     on = on || (s.balancing.policy_set && s.balancing.policy != BalancingPolicy::ROUND_ROBIN);
   return on;
@@ -25,7 +25,9 @@ LbMechanisms::LbMechanisms(World& world, int self)
       breaker_p_(world.scenario().model.load_balancer.mechanisms.breaker),
       retry_(world.scenario().model.load_balancer.mechanisms.retry), rec_(world.recorder()), self_(self),
       policy_random_(world.scenario().seed, "lb.policy"), backoff_random_(world.scenario().seed, "lb.backoff"),
-      enforce_random_(world.scenario().seed, "lb.outlier_enforcing")
+      enforce_random_(world.scenario().seed, "lb.outlier_enforcing"),
+      panic_threshold_(world.scenario().model.load_balancer.mechanisms.panic_threshold_percent),
+      in_panic_(SERVICE_TYPE_COUNT, 0)
 {
   const Model& model = world.scenario().model;
   size_t components = world.processes().size();
@@ -56,6 +58,7 @@ void LbMechanisms::reset()
   std::fill(type_outstanding_.begin(), type_outstanding_.end(), 0);
   for (auto& b : balancers_)
     b.reset();
+  std::fill(in_panic_.begin(), in_panic_.end(), 0);
   if (outlier_)
     outlier_ = std::make_unique<OutlierDetector>(outlier_p_);
   if (passive_)
@@ -77,14 +80,32 @@ void LbMechanisms::event(double now, const char* kind, int instance, std::string
   rec_.event(now, self_, kind, instance, std::move(detail));
 }
 
+size_t LbMechanisms::available(const std::vector<PoolEntry>& pool) const
+{
+  size_t n = 0;
+  for (const auto& e : pool)
+    n += e.healthy && !(outlier_ && outlier_->ejected(e.instance));
+  return n;
+}
+
 int LbMechanisms::choose(int type, const std::vector<PoolEntry>& pool, const int* tried, int tried_count, double now)
 {
   candidates_.clear();
+  const bool panic = panic_threshold_ > 0 && in_panic(available(pool), pool.size(), panic_threshold_);
+  if (panic != in_panic_[static_cast<size_t>(type)]) {
+    in_panic_[static_cast<size_t>(type)] = panic;
+    event(now, panic ? "lb.panic_entered" : "lb.panic_left", -1,
+          fmt::format("{} of {} {} hosts available", available(pool), pool.size(),
+                      service_type_name(static_cast<ServiceType>(type))));
+  }
+  if (panic)
+    rec_.lb[type].panic_picks++;
   for (const auto& e : pool) {
     int id = e.instance;
-    if (!e.healthy || std::find(tried, tried + tried_count, id) != tried + tried_count)
+    if (std::find(tried, tried + tried_count, id) != tried + tried_count)
       continue;
-    if (outlier_ && outlier_->ejected(id))
+    // Envoy in panic balances over all hosts: failing active checks or ejected alike.
+    if (!panic && (!e.healthy || (outlier_ && outlier_->ejected(id))))
       continue;
     if (passive_ && !passive_->available(id, now))
       continue;

@@ -31,7 +31,8 @@ public:
   LbMechanisms(World& world, int self);
 
   // The instance for the next attempt: among the pool's healthy entries not in `tried`, not ejected, not
-  // unavailable and whose breaker permits a call, by the type's policy; -1 if none.
+  // unavailable and whose breaker permits a call, by the type's policy; -1 if none. In Envoy's panic (too
+  // few hosts healthy and not ejected) health and ejection are disregarded.
   int choose(int type, const std::vector<PoolEntry>& pool, const int* tried, int tried_count, double now);
   void attempt_started(int type, int instance, double now);
   // An attempt ended (an answer below 500 is a success). Feeds every passive mechanism; `pool_size`: the
@@ -84,6 +85,10 @@ private:
   std::vector<CircuitBreaker> breakers_; // by component id
   std::vector<RetryBudget> budgets_;     // by type
   std::vector<int> candidates_;
+  double panic_threshold_;     // Envoy's healthy_panic_threshold (%), 0: off
+  std::vector<char> in_panic_; // by type: whether the last choice was made in panic (events on change)
+
+  size_t available(const std::vector<PoolEntry>& pool) const;
 };
 
 } // namespace svcsim

@@ -23,6 +23,8 @@ void add_lb_mechanism_counters(nlohmann::ordered_json& lb, const Model& model, c
     counts.emplace_back("passive_unavailable", &TypeCounters::passive_unavailable);
   if (m.breaker.enabled)
     counts.emplace_back("breaker_opens", &TypeCounters::breaker_opens);
+  if (m.panic_threshold_percent > 0)
+    counts.emplace_back("panic_picks", &TypeCounters::panic_picks);
   if (m.retry.enabled) {
     counts.emplace_back("retries_not_covered", &TypeCounters::retries_not_covered);
     if (m.retry.budget)

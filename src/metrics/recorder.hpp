@@ -59,6 +59,7 @@ struct TypeCounters {
   // The balancer's alternative mechanisms (issue 14), reported only when the model turns them on.
   uint64_t outlier_ejections = 0, passive_unavailable = 0, breaker_opens = 0;
   uint64_t retries_not_covered = 0, retries_denied_by_budget = 0, backoff_waits = 0, deadline_exceeded = 0;
+  uint64_t panic_picks = 0; // choices made in Envoy's panic
   double backoff_wait_total_s = 0;
 };
 

@@ -152,8 +152,9 @@ void read_retry(Checker& checker, const json& obj, const std::string& pointer, i
 
 const std::vector<std::string>& lb_mechanism_keys()
 {
-  static const std::vector<std::string> keys = {"policy",         "outlier_detection", "max_fails",
-                                                "fail_timeout_s", "circuit_breaker",   "retry"};
+  static const std::vector<std::string> keys = {
+      "policy", "outlier_detection",      "max_fails", "fail_timeout_s", "circuit_breaker",
+      "retry",  "panic_threshold_percent"};
   return keys;
 }
 
@@ -181,6 +182,7 @@ void read_lb_mechanisms(Checker& checker, const json& lb, const std::string& poi
     read_breaker(checker, *it, pointer_append(pointer, "circuit_breaker"), m.breaker);
   if (auto it = lb.find("retry"); it != lb.end())
     read_retry(checker, *it, pointer_append(pointer, "retry"), out.max_attempts, m.retry);
+  number(checker, lb, pointer, "panic_threshold_percent", PERCENT, m.panic_threshold_percent);
 }
 
 void read_service_balancing(Checker& checker, const json& service, const std::string& pointer, ServiceBalancing& out)

@@ -72,6 +72,8 @@ struct LbMechanismParams {
   PassiveCheckParams passive;
   CircuitBreakerParams breaker;
   RetryPolicyParams retry;
+  // Envoy's healthy_panic_threshold (%): below it, the balancer ignores health and ejection; 0: off.
+  double panic_threshold_percent = 0;
 };
 
 // services.<type>.policy / weights.

@@ -24,6 +24,13 @@ const char* balancing_policy_name(BalancingPolicy p)
   return "?";
 }
 
+bool in_panic(size_t available, size_t hosts, double threshold_percent)
+{
+  if (hosts == 0)
+    return false;
+  return 100.0 * static_cast<double>(available) / static_cast<double>(hosts) < threshold_percent;
+}
+
 size_t Balancer::draw(size_t n) const
 {
   size_t i = static_cast<size_t>(random_->uniform() * static_cast<double>(n));

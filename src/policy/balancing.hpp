@@ -28,6 +28,11 @@ struct InstanceLoad {
   std::vector<double> weight;   // weighted round robin's weight (1 when not given)
 };
 
+// Envoy's panic (LoadBalancerBase::isHostSetInPanic): with fewer than `threshold_percent` of the hosts
+// available (not failing active health checks, not ejected), the balancer disregards health and balances
+// over all hosts. Strictly below: 2 of 4 at 50 % is no panic. No hosts: no panic (there is nothing to pick).
+bool in_panic(size_t available, size_t hosts, double threshold_percent);
+
 class Balancer
 {
 public:

@@ -2,7 +2,8 @@
 """The balancer's alternative mechanisms (issue 14) end to end: the seconds at which Envoy's outlier
 detection, NGINX's max_fails and a resilience4j circuit breaker take data-service-2 out of rotation, derived
 by hand from their rules, the scenarios' timers and SPEC §1's round robin; a retry policy that does not
-cover connect failures, a deadline, and a retry budget that lets one retry run at a time.
+cover connect failures, a deadline, a retry budget that lets one retry run at a time, and Envoy's panic
+threshold sending traffic to an ejected host.
 
 Shared timeline (failover-crash / failover-hang, 3 instances per type, EXACT: no process CPU):
   data-work at 20 RPS from 20 s: request i is sent at 20 + i/20 s; it reaches the balancer 25 us later and
@@ -64,6 +65,33 @@ check_eq(attempts_to_ds2(d, 40.252, 55.0), 0, "outlier: nothing routed to ds2 wh
 check_eq(attempts_to_ds2(d, 55.452, 1e9), 0, "outlier: nothing routed to ds2 after the second ejection")
 check_eq(s["requests"]["failed"], 0, "outlier: no client request fails (every failure retried)")
 check_eq(s["load_balancer"].get("outlier_ejections"), 2, "outlier: summary counts 2 ejections")
+
+# ---- Envoy's panic threshold with the same outlier detection: 70 %, so one host of 3 out is a panic ----
+# Up to the ejection everything is as above: ds2 is ejected when request 405's attempt is refused
+# (40.250075 s). 405's retry is the first choice after it: 2 of 3 hosts available, 66.7 % < 70 %: panic
+# entered at 40.250075 s; the retry excludes only the tried ds2: 410 % 2 = 0 -> ds1 (411). In panic the
+# candidates are all three again, so from request 406 on round robin includes the ejected ds2:
+#   406: 411 % 3 = 0 -> ds1; 407: 412 % 3 = 1 -> ds2, refused, retry 413 % 2 = 1 -> ds3 (414);
+#   408: 414 -> ds1; 409: 415 -> ds2, retry 416 -> ds1 (417); 410: 417 -> ds3; 411: 418 -> ds2 ...
+# two requests advance the counter by three, and every odd request from 407 tries ds2: up to request 699
+# (54.95 s), the last before the 55 s sweep re-admits ds2, that is (699 - 407) / 2 + 1 = 147 attempts. The
+# first choice after the re-admission (request 700, 55.000025 s) finds 3 of 3 available: panic left. After the
+# second ejection (55.450075 s, as above) the panic comes back until discovery drops ds2 at 75.00025 s: the
+# next choice, request 1101 at 75.050025 s, finds 2 of 2 available.
+d, s = with_model("scenarios/failover-crash.json", "lbm-panic",
+                  outlier_detection={"base_ejection_time_s": 10, "max_ejection_percent": 50},
+                  panic_threshold_percent=70)
+panic_in = events(d, "lb.panic_entered", None)
+panic_out = events(d, "lb.panic_left", None)
+check(len(panic_in) == 2 and abs(panic_in[0] - 40.250075) <= MS and abs(panic_in[1] - 55.450075) <= MS,
+      f"panic: entered at each ejection, 40.250075 and 55.450075 s ({panic_in})")
+check(len(panic_out) == 2 and abs(panic_out[0] - 55.000025) <= MS and abs(panic_out[1] - 75.050025) <= MS,
+      f"panic: left at the re-admission (55.000025 s) and after discovery dropped ds2 (75.050025 s) ({panic_out})")
+in_window = [r[0] for r in query(d, "SELECT request_id FROM attempts WHERE instance = 'data-service-2' AND "
+                                    "start_s > 40.252 AND start_s < 55.0 ORDER BY start_s")]
+check(in_window == list(range(407, 700, 2)), "panic: the ejected ds2 gets every odd request from 407 to 699 "
+      f"(got {len(in_window)}: {in_window[:3]} ... {in_window[-2:]})")
+check_eq(s["requests"]["failed"], 0, "panic: every refused attempt retried on ds1 or ds3")
 
 # ---- NGINX max_fails=1 fail_timeout=10 on the crash ----
 # Request 397's reset (40.000025 s) is ds2's first failure: unavailable for 10 s. Request 400 had already

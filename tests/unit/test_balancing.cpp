@@ -102,3 +102,17 @@ TEST_CASE("power of two choices draws two distinct candidates and keeps the less
   CHECK(b.pick({1, 2, 3}, load) == 2);
   CHECK(b.pick({7}, load) == 7); // a single candidate needs no draw
 }
+
+TEST_CASE("Envoy's panic: strictly fewer than the threshold's share of the hosts available")
+{
+  // 1 of 3 available is 33.3 % < 50 %: panic; 2 of 4 is 50 %, not below 50 %: no panic; 2 of 3 (66.7 %) none.
+  CHECK(in_panic(1, 3, 50));
+  CHECK_FALSE(in_panic(2, 4, 50));
+  CHECK_FALSE(in_panic(2, 3, 50));
+  CHECK(in_panic(0, 3, 50));
+  CHECK(in_panic(4, 10, 50)); // 10 instances, 6 failing their checks
+  CHECK_FALSE(in_panic(5, 10, 50));
+  CHECK_FALSE(in_panic(0, 0, 50)); // no hosts: nothing to balance over
+  CHECK_FALSE(in_panic(0, 3, 0));  // threshold 0: never
+  CHECK(in_panic(99, 100, 100));   // threshold 100: any host down
+}

@@ -79,3 +79,13 @@ TEST_CASE("a budget without retries is one error naming the budget")
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].pointer == "/parameters/load_balancer/retry/budget");
 }
+
+TEST_CASE("the panic threshold is a percentage, off unless given")
+{
+  CHECK(load_inline(VALID).scenario.model.load_balancer.mechanisms.panic_threshold_percent == 0);
+  CHECK(load_inline(VALID, {"/parameters/load_balancer/panic_threshold_percent=50"})
+            .scenario.model.load_balancer.mechanisms.panic_threshold_percent == 50);
+  auto errors = errors_of(VALID, {"/parameters/load_balancer/panic_threshold_percent=150"});
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].pointer == "/parameters/load_balancer/panic_threshold_percent");
+}
