@@ -1,5 +1,6 @@
 #include "policy/passive_checks.hpp"
 
+#include <cmath>
 #include <cstddef>
 
 using std::size_t;
@@ -14,21 +15,26 @@ PassiveChecks::Peer& PassiveChecks::peer(int id)
   return peers_[static_cast<size_t>(id)];
 }
 
+double PassiveChecks::ngx_time(double now)
+{
+  return std::floor(now + 1e-9); // a timestamp a rounding error below a whole second is that second
+}
+
 bool PassiveChecks::available(int id, double now) const
 {
   if (id >= static_cast<int>(peers_.size()))
     return true;
   const Peer& p = peers_[static_cast<size_t>(id)];
   // max_fails=0 disables the accounting (NGINX), so the test only runs with max_fails >= 1.
-  return !(p_.max_fails > 0 && p.fails >= p_.max_fails && now - p.checked <= p_.fail_timeout_s + 1e-9);
+  return !(p_.max_fails > 0 && p.fails >= p_.max_fails && ngx_time(now) - p.checked <= p_.fail_timeout_s + 1e-9);
 }
 
 bool PassiveChecks::selected(int id, double now)
 {
   Peer& p = peer(id);
-  if (now - p.checked > p_.fail_timeout_s + 1e-9) {
+  if (ngx_time(now) - p.checked > p_.fail_timeout_s + 1e-9) {
     bool trial = p.fails >= p_.max_fails && p_.max_fails > 0;
-    p.checked = now;
+    p.checked = ngx_time(now);
     return trial;
   }
   return false;
@@ -44,8 +50,8 @@ bool PassiveChecks::on_result(int id, bool failed, double now)
     return false;
   }
   p.fails++;
-  p.accessed = now;
-  p.checked = now;
+  p.accessed = ngx_time(now);
+  p.checked = ngx_time(now);
   return was_available && !available(id, now); // a late failure while already unavailable is no news
 }
 

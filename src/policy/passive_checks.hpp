@@ -3,8 +3,10 @@
 // again. The bookkeeping follows ngx_http_upstream_round_robin.c: per peer `fails`, `accessed` (the last
 // failure) and `checked` (the last failure, or the start of a new fail_timeout window); a peer is skipped while
 // fails >= max_fails and now - checked <= fail_timeout; a selection more than fail_timeout after `checked`
-// moves `checked` to now; a success clears `fails` only if `checked` moved after the last failure. NGINX keeps
-// time in whole seconds (ngx_time()); here time is continuous. No SimGrid: unit-tested on its own.
+// moves `checked` to now; a success clears `fails` only if `checked` moved after the last failure. Every "now"
+// is NGINX's ngx_time(): whole seconds (the simulation's second 0 taken as a whole second of the clock), so a
+// fail_timeout of 10 s keeps a peer out until the 11th whole second after its failure's second: 10-11 s.
+// No SimGrid: unit-tested on its own.
 #pragma once
 
 #include "parse/scenario_resilience.hpp"
@@ -33,10 +35,11 @@ public:
 private:
   struct Peer {
     int fails = 0;
-    // NGINX's clock starts at the epoch, so a fresh peer's first pick is always past its window.
+    // Whole seconds. NGINX's clock starts at the epoch, so a fresh peer's first pick is always past its window.
     double accessed = -1e300;
     double checked = -1e300;
   };
+  static double ngx_time(double now);
   Peer& peer(int id);
 
   PassiveCheckParams p_;

@@ -94,21 +94,21 @@ check(in_window == list(range(407, 700, 2)), "panic: the ejected ds2 gets every 
 check_eq(s["requests"]["failed"], 0, "panic: every refused attempt retried on ds1 or ds3")
 
 # ---- NGINX max_fails=1 fail_timeout=10 on the crash ----
-# Request 397's reset (40.000025 s) is ds2's first failure: unavailable for 10 s. Request 400 had already
-# picked it (counter 400): refused at 40.000075 s, a second failure that restarts the 10 s (NGINX sets
-# `checked` at every failure): unavailable until 50.000075 s. 397's retry took 401 (ds3), 400's 402 (ds1), so
-# request i >= 401 picks with counter i + 2 over [ds1, ds3]. Request 600 (50.000025 s) is still inside the
-# window; 601 (50.05 s): 603 % 3 = 0 -> ds1; 602 (50.1 s): 604 % 3 = 1 -> ds2: the trial, at 50.100025 s,
-# refused: out until 60.100075 s; its retry takes 605, so i >= 603 picks with i + 3. Request 802 (60.1 s) is
-# inside the window; 803: 806 % 3 = 2 -> ds3; 804: 807 -> ds1; 805 (60.25 s): 808 % 3 = 1 -> ds2: trial 2.
+# NGINX's clock is whole seconds (ngx_time()). Request 397's reset (40.000025 s) is ds2's first failure:
+# checked = 40, unavailable while now - 40 <= 10. Request 400 had already picked it (counter 400): refused at
+# 40.000075 s, a second failure in the same second (checked stays 40). 397's retry took 401 (ds3), 400's 402
+# (ds1), so request i >= 401 picks with counter i + 2 over [ds1, ds3]. ds2 is back at second 51: request 620
+# (51.000025 s): 622 % 3 = 1 -> ds2: the trial, refused at 51.000075 s: checked = 51, out until second 62; its
+# retry takes 623, so i >= 621 picks with i + 3. Request 840 (62.000025 s): 843 % 3 = 0 -> ds1; 841
+# (62.05 s): 844 % 3 = 1 -> ds2: trial 2 (with continuous time the trials would be at 50.1 and 60.25 s).
 d, s = with_model("scenarios/failover-crash.json", "lbm-nginx", max_fails=1, fail_timeout_s=10)
 f = s["faults"][0]
 check_near(f["lb_excluded_at_s"], 40.0, MS, "nginx: ds2 unavailable at its first failure")
 check_eq(f["lb_excluded_by"], "passive_max_fails", "nginx: the exclusion is named")
 trials = events(d, "lb.passive_trial", "data-service-2")
-check(len(trials) >= 2 and abs(trials[0] - 50.100025) <= MS, f"nginx: first trial at 50.1 s ({trials[:3]})")
-check(len(trials) >= 2 and abs(trials[1] - 60.250025) <= MS, f"nginx: second trial at 60.25 s ({trials[:3]})")
-check_eq(attempts_to_ds2(d, 40.001, 50.0), 0, "nginx: nothing routed to ds2 for fail_timeout")
+check(len(trials) >= 2 and abs(trials[0] - 51.000025) <= MS, f"nginx: first trial at 51.0 s ({trials[:3]})")
+check(len(trials) >= 2 and abs(trials[1] - 62.050025) <= MS, f"nginx: second trial at 62.05 s ({trials[:3]})")
+check_eq(attempts_to_ds2(d, 40.001, 51.0), 0, "nginx: nothing routed to ds2 until second 51")
 check_eq(s["requests"]["failed"], 0, "nginx: no client request fails")
 
 # ---- resilience4j circuit breaker on the hang: count window 10, minimum 5 calls, 50 %, open 20 s ----

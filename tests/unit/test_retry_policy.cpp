@@ -95,8 +95,9 @@ TEST_CASE("the retry budget allows max(budget_percent x active, min_retry_concur
   CHECK(more == 16);
 }
 
-TEST_CASE("NGINX max_fails=1 fail_timeout=10: one failure makes a peer unavailable for 10 s, then one trial")
+TEST_CASE("NGINX max_fails=1 fail_timeout=10: one failure makes a peer unavailable for 10-11 s, then one trial")
 {
+  // Times in whole seconds, as ngx_time(): a failure at 1.2 s is checked = 1; out while now - 1 <= 10.
   PassiveCheckParams p;
   p.enabled = true;
   PassiveChecks c(p);
@@ -104,17 +105,30 @@ TEST_CASE("NGINX max_fails=1 fail_timeout=10: one failure makes a peer unavailab
   c.selected(4, 1.0);
   CHECK(c.on_result(4, true, 1.2)); // fails 1 >= 1: unavailable from 1.2 s
   CHECK_FALSE(c.available(4, 5.0));
-  CHECK_FALSE(c.available(4, 11.2)); // now - checked <= 10: still out
-  CHECK(c.available(4, 11.3));
-  CHECK(c.selected(4, 11.3));              // the trial moves `checked` to 11.3
-  CHECK_FALSE(c.available(4, 11.4));       // fails still 1 and the new window started: no second request yet
-  CHECK_FALSE(c.on_result(4, true, 11.5)); // the trial fails: fails 2, still unavailable (no news)
-  CHECK_FALSE(c.available(4, 21.4));
-  CHECK(c.available(4, 21.6));
-  c.selected(4, 21.6);
-  CHECK_FALSE(c.on_result(4, false, 21.7)); // a success after the window moved: fails back to 0
+  CHECK_FALSE(c.available(4, 11.9));       // second 11: 11 - 1 = 10 <= 10, still out 10.7 s after the failure
+  CHECK(c.available(4, 12.0));             // second 12: 11 > 10
+  CHECK(c.selected(4, 12.0));              // the trial moves `checked` to 12
+  CHECK_FALSE(c.available(4, 12.1));       // fails still 1 and the new window started: no second request yet
+  CHECK_FALSE(c.on_result(4, true, 12.2)); // the trial fails: fails 2, checked 12, still unavailable (no news)
+  CHECK_FALSE(c.available(4, 22.9));
+  CHECK(c.available(4, 23.0));
+  c.selected(4, 23.0);
+  CHECK_FALSE(c.on_result(4, false, 23.1)); // a success after the window moved (accessed 12 < checked 23)
   CHECK(c.fails(4) == 0);
-  CHECK(c.available(4, 21.8));
+  CHECK(c.available(4, 23.2));
+}
+
+TEST_CASE("NGINX's whole seconds: a failure late in a second is out 10 s and a bit, one a moment later 11 s")
+{
+  PassiveCheckParams p;
+  p.enabled = true;
+  PassiveChecks late(p), next(p);
+  late.on_result(1, true, 1.95); // checked 1: back at second 12, 10.05 s later
+  next.on_result(1, true, 2.0);  // checked 2: back at second 13, 11 s later
+  CHECK_FALSE(late.available(1, 11.99));
+  CHECK(late.available(1, 12.0));
+  CHECK_FALSE(next.available(1, 12.99));
+  CHECK(next.available(1, 13.0));
 }
 
 TEST_CASE("NGINX max_fails=3: failures count until a success in a later window")
@@ -124,14 +138,14 @@ TEST_CASE("NGINX max_fails=3: failures count until a success in a later window")
   p.max_fails = 3;
   PassiveChecks c(p);
   c.selected(4, 0.0);
-  c.on_result(4, true, 0.1); // fails 1, checked 0.1
+  c.on_result(4, true, 0.1); // fails 1, checked 0 (whole seconds)
   c.selected(4, 1.0);
-  c.on_result(4, false, 1.1); // accessed (0.1) == checked (0.1): not cleared
+  c.on_result(4, false, 1.1); // accessed (0) == checked (0): not cleared
   CHECK(c.fails(4) == 1);
   c.selected(4, 2.0);
   c.on_result(4, true, 2.1); // 2
   c.selected(4, 3.0);
-  CHECK(c.on_result(4, true, 3.1)); // 3: unavailable
-  CHECK_FALSE(c.available(4, 13.0));
-  CHECK(c.available(4, 13.2));
+  CHECK(c.on_result(4, true, 3.1));  // 3: unavailable, checked 3
+  CHECK_FALSE(c.available(4, 13.9)); // 13 - 3 = 10 <= 10
+  CHECK(c.available(4, 14.0));
 }
