@@ -5,8 +5,9 @@
 namespace svcsim
 {
 
-Kubernetes::Kubernetes(World& world, int self)
-    : EventLoop(world, self), params_(world.scenario().model.discovery), model_(world.scenario().model)
+Kubernetes::Kubernetes(World& world, int self, std::function<void(int)> restart)
+    : EventLoop(world, self), restart_(std::move(restart)), params_(world.scenario().model.discovery),
+      model_(world.scenario().model)
 {
 }
 
@@ -28,6 +29,7 @@ void Kubernetes::on_start()
       // The prober worker starts with the pod and ticks every period; at the pod's start its container is
       // not running yet, so the first probe that can answer is one period later.
       Pod pod{id, Readiness(probe.success_threshold, probe.failure_threshold)};
+      pod.backoff = RestartBackoff(params_.restart_backoff_initial_s, params_.restart_backoff_max_s);
       pod.next_tick = world_.proc(id).component->start_s + probe.period_s;
       pods_.push_back(pod);
       at(pod.next_tick, PROBE_TICK, pods_.size() - 1);
@@ -109,6 +111,49 @@ void Kubernetes::push(std::vector<int> endpoints)
   send(watcher_, watch_conn_, std::move(list), model_.messages.control_bytes);
 }
 
+void Kubernetes::container_exit(size_t i)
+{
+  Pod& pod = pods_[i];
+  if (pod.probe_conn != 0) { // the probe of a container that is gone fails with it
+    probes_.erase(pod.probe_conn);
+    close_connection(pod.probe_conn);
+    pod.probe_conn = 0;
+  }
+  if (pod.readiness.container_exited())
+    endpoints_changed(i, "k8s.container_exit");
+  else
+    world_.recorder().event(now(), self_, "k8s.container_exit", pod.id);
+  if (!params_.restart_always || pod.restart_pending)
+    return;
+  // The runtime's report is the exit's time as the kubelet uses it (FinishedAt, a network latency earlier).
+  pod.exit_s = now();
+  pod.restart_pending = true;
+  at(now() + pod.backoff.delay(pod.exit_s), RESTART, i);
+}
+
+void Kubernetes::restart(size_t i)
+{
+  Pod& pod = pods_[i];
+  const Process& p = world_.proc(pod.id);
+  if (p.state == ProcState::RUNNING || p.state == ProcState::HUNG) {
+    pod.restart_pending = false; // started again meanwhile (the scenario's own restart)
+    return;
+  }
+  pod.backoff.restarted(pod.exit_s, now());
+  world_.recorder().event(now(), self_, "k8s.container_restart", pod.id);
+  at(now() + params_.container_start_s, CONTAINER_START, i);
+}
+
+void Kubernetes::container_start(size_t i)
+{
+  Pod& pod = pods_[i];
+  pod.restart_pending = false;
+  const Process& p = world_.proc(pod.id);
+  if (p.state == ProcState::RUNNING || p.state == ProcState::HUNG)
+    return;
+  restart_(pod.id);
+}
+
 void Kubernetes::on_message(Message& m)
 {
   std::visit(
@@ -122,18 +167,8 @@ void Kubernetes::on_message(Message& m)
             return;
           }
           int i = pod_index(m.from);
-          if (i < 0)
-            return;
-          Pod& pod = pods_[static_cast<size_t>(i)];
-          if (pod.probe_conn != 0) { // the probe of a container that is gone fails with it
-            probes_.erase(pod.probe_conn);
-            close_connection(pod.probe_conn);
-            pod.probe_conn = 0;
-          }
-          if (pod.readiness.container_exited())
-            endpoints_changed(static_cast<size_t>(i), "k8s.container_exit");
-          else
-            world_.recorder().event(now(), self_, "k8s.container_exit", pod.id);
+          if (i >= 0)
+            container_exit(static_cast<size_t>(i));
         } else if constexpr (std::is_same_v<T, ListRequest>) {
           // The balancer's watch: the current endpoints now, then every change on this connection.
           watcher_ = m.from;
@@ -172,6 +207,14 @@ void Kubernetes::on_timer(uint32_t kind, uint64_t arg)
   case PROBE_TIMEOUT:
   case TIMER_REFUSED:
     probe_result(arg, false);
+    break;
+  case RESTART:
+    if (arg < pods_.size() && pods_[arg].restart_pending)
+      restart(static_cast<size_t>(arg));
+    break;
+  case CONTAINER_START:
+    if (arg < pods_.size() && pods_[arg].restart_pending)
+      container_start(static_cast<size_t>(arg));
     break;
   case PUSH:
     if (!in_flight_.empty()) {

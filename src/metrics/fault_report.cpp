@@ -185,7 +185,8 @@ ojson build_fault_report(const Scenario& sc, const RunOutput& run)
     double a, u, excluded = INFINITY;
     const char* excluded_by = nullptr;
     double last_sel = INFINITY, first_sel = INFINITY, first_ok = INFINITY;
-    std::vector<uint64_t> touched; // requests with a failed attempt on the target during the fault
+    double kubelet_restart = INFINITY; // a crash the kubelet restarted: its container's new process started
+    std::vector<uint64_t> touched;     // requests with a failed attempt on the target during the fault
     size_t cursor = 0;
     uint64_t failed = 0, retried = 0, slowed = 0;
     double extra_ms = 0;
@@ -197,6 +198,12 @@ ojson build_fault_report(const Scenario& sc, const RunOutput& run)
     x.t = find(f.target);
     x.a = f.at_s;
     x.u = f.kind == FaultKind::RESTART ? f.at_s : f.until_s.value_or(INFINITY);
+    // Under Kubernetes' restartPolicy Always a crash lasts until the kubelet's new container runs.
+    if (f.kind == FaultKind::CRASH && !f.until_s) {
+      double decided = q.first({"k8s.container_restart"}, x.t, x.a);
+      if (std::isfinite(decided))
+        x.u = x.kubelet_restart = q.first({"instance.started"}, x.t, decided);
+    }
     if (f.kind != FaultKind::RESTART)
       x.excluded = first_exclusion(rec.events(), x.t, x.a, x.excluded_by);
     st.push_back(std::move(x));
@@ -248,6 +255,8 @@ ojson build_fault_report(const Scenario& sc, const RunOutput& run)
     j["target"] = f.target;
     j["at_s"] = round6(x.a);
     j["until_s"] = f.until_s ? ojson(round6(*f.until_s)) : ojson(nullptr);
+    if (std::isfinite(x.kubelet_restart))
+      j["kubelet_restarted_at_s"] = round6(x.kubelet_restart);
     if (f.kind != FaultKind::RESTART) {
       j["last_heartbeat_at_s"] = time_or_null(q.last("instance.heartbeat_sent", x.t, x.a));
       j["registry_unhealthy_at_s"] = time_or_null(q.first({"registry.unhealthy"}, x.t, x.a));

@@ -36,7 +36,8 @@ void read_discovery(Checker& checker, const json& model, const std::string& poin
   const json& obj = *it;
   if (!checker.object(obj, p,
                       {"kind", "server_list_refresh_s", "server_list_initial_delay_s", "readiness_probe",
-                       "endpoint_propagation_s"}))
+                       "endpoint_propagation_s", "restart_policy", "restart_backoff_initial_s", "restart_backoff_max_s",
+                       "container_start_s"}))
     return;
   DiscoveryParams& d = out.discovery;
   if (auto kind = checker.choice(obj, p, "kind", {"registry", "kubernetes"}))
@@ -49,6 +50,19 @@ void read_discovery(Checker& checker, const json& model, const std::string& poin
     d.endpoint_propagation_s = *v;
   if (auto probe = obj.find("readiness_probe"); probe != obj.end())
     read_probe(checker, *probe, pointer_append(p, "readiness_probe"), d.readiness);
+  // OnFailure restarts a container that exited with a non-zero code: a crash (SIGKILL, 137) is one.
+  if (auto policy = checker.choice(obj, p, "restart_policy", {"Always", "OnFailure", "Never"}))
+    d.restart_always = *policy != "Never";
+  if (auto v = checker.number(obj, p, "restart_backoff_initial_s", NON_NEGATIVE))
+    d.restart_backoff_initial_s = *v;
+  if (auto v = checker.number(obj, p, "restart_backoff_max_s", NON_NEGATIVE))
+    d.restart_backoff_max_s = *v;
+  if (auto v = checker.number(obj, p, "container_start_s", NON_NEGATIVE))
+    d.container_start_s = *v;
+  if (d.restart_backoff_max_s < d.restart_backoff_initial_s)
+    checker.error(pointer_append(p, "restart_backoff_max_s"), "expected number >= restart_backoff_initial_s (" +
+                                                                  format_number(d.restart_backoff_initial_s) +
+                                                                  "), got " + format_number(d.restart_backoff_max_s));
   // The balancer watches the endpoints only when it discovers at all: static pools would ignore them.
   if (d.kind == DiscoveryKind::KUBERNETES && !out.load_balancer.dynamic_discovery)
     checker.error(pointer_append(p, "kind"),

@@ -85,6 +85,16 @@ struct DiscoveryParams {
   // endpoints and sees each change this long after it happened (endpoints controller, kube-proxy sync).
   ReadinessProbe readiness;
   double endpoint_propagation_s = 1;
+  // The pod's restartPolicy: "Always" (Kubernetes' default; a Deployment allows nothing else) or "OnFailure" (a
+  // crash is a failure) makes the kubelet
+  // restart a container whose process exited, the first time at once, then after the crash-loop back-off
+  // (initial, doubling, at most max; back to the start after 2 x max without an exit). false: "Never".
+  bool restart_always = true;
+  double restart_backoff_initial_s = 10;
+  double restart_backoff_max_s = 300;
+  // From the kubelet's decision to restart to the new process running: the runtime creates and starts the
+  // container, Node loads the service (an assumption, not a measurement: see docs/designs.md).
+  double container_start_s = 1;
 };
 
 struct FaultDetectorParams {

@@ -1,5 +1,7 @@
 #include "policy/readiness.hpp"
 
+#include <algorithm>
+
 namespace svcsim
 {
 
@@ -31,6 +33,24 @@ bool Readiness::container_exited()
   ready_ = false;
   run_ = 0;
   return was;
+}
+
+double RestartBackoff::delay(double exit_s) const
+{
+  if (!has_entry_ || exit_s - last_update_ > 2 * max_) // hasExpired: stable for twice the max
+    return 0;
+  return backoff_;
+}
+
+void RestartBackoff::restarted(double exit_s, double now_s)
+{
+  if (!has_entry_ || exit_s - last_update_ > 2 * max_) { // Next(key, eventTime = the exit)
+    has_entry_ = true;
+    backoff_ = initial_;
+  } else {
+    backoff_ = std::min(backoff_ * 2, max_);
+  }
+  last_update_ = now_s;
 }
 
 } // namespace svcsim

@@ -30,4 +30,24 @@ private:
   int run_ = 0;
 };
 
+// The kubelet's crash-loop back-off for one container (kuberuntime_manager.go doBackOff with
+// flowcontrol.Backoff, no jitter): at the first exit there is no back-off entry, so the container restarts at
+// once and the entry starts at `initial`; at a later exit the restart waits until the entry's back-off has
+// passed since the exit, and the back-off then doubles (at most `max`). An exit more than 2 x max after the
+// last restart finds the entry expired: at once again, and the back-off starts over.
+class RestartBackoff
+{
+public:
+  explicit RestartBackoff(double initial_s = 10, double max_s = 300) : initial_(initial_s), max_(max_s) {}
+  // The container exited at `exit_s`: how long after the exit the kubelet restarts it.
+  double delay(double exit_s) const;
+  // The kubelet restarted the container that exited at `exit_s`, at `now_s` (backOff.Next).
+  void restarted(double exit_s, double now_s);
+
+private:
+  double initial_, max_;
+  bool has_entry_ = false;
+  double backoff_ = 0, last_update_ = 0;
+};
+
 } // namespace svcsim

@@ -261,7 +261,7 @@ RunOutput Simulation::run()
       loops_[i] = std::make_unique<FaultInjector>(*world_, id, *this);
       break;
     case ComponentKind::KUBERNETES:
-      loops_[i] = std::make_unique<Kubernetes>(*world_, id);
+      loops_[i] = std::make_unique<Kubernetes>(*world_, id, [this](int instance) { restart_process(instance); });
       break;
     }
     world_->proc(id).loop = loops_[i].get();

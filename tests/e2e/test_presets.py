@@ -12,6 +12,13 @@ Kubernetes (readiness probe period 10 s, timeout 1 s, failureThreshold 3, succes
   for data-service-2 (ready after the 17 s probe, its endpoint at the balancer at 18 s).
   crash at 40 s: the container runtime reports the exit at once (one message, 25 us), the endpoint goes now and
     reaches the balancer 1 s later: excluded at 40 + 1 = 41.000 s (two 25 us hops: 41.00005).
+    restartPolicy Always (the preset's): the first exit finds no back-off entry, so the kubelet restarts at once
+    (40.000025 s); the container starts container_start_s = 1 s later, 41.000025 s, and its process registers
+    (41.00005 s) and answers the detector's 42 s check (never SERVICE_DOWN). The new container is not ready
+    until a probe passes: the 47 s probe (answered 47.00015 s: 25 us there, 0.1 ms of handling, 25 us back),
+    its endpoint at the balancer 1 s later, 48.000175 s. Nothing goes to it from 41.00005 s to then.
+    restartPolicy Never: it stays dead; the registry marks it at 70 s and the detector alerts at 52 s, as in
+    the seed (README's worked example).
   hang at 40 s: the 37 s probe was answered; the probes of 47, 57 and 67 s wait out their 1 s timeout: the third
     failure in a row at 67 + 1 = 68 s makes the pod not ready; excluded at 68 + 1 = 69.000 s. Resumed at 80 s:
     the 77 s probe had already timed out at 78 s; the 87 s probe succeeds: back in the pool at 87 + 1 = 88.000 s.
@@ -43,8 +50,8 @@ def attempts_after(run_dir, t):
                  (t + 1e-6,))[0][0]
 
 
-# ---- Kubernetes, crash ----
-d, s = run("scenarios/failover-crash.json", "k8s-crash", *EXACT, *K8S)
+# ---- Kubernetes, crash, restartPolicy Never ----
+d, s = run("scenarios/failover-crash.json", "k8s-crash", *EXACT, *K8S, "--set", '/parameters/discovery/restart_policy="Never"')
 f = fault(s)
 check_near(events(d, "lb.pool_added", "data-service-2")[0], 18.0, MS, "k8s: data-service-2's endpoint reaches the "
            "balancer one propagation after its first probe (17 + 1)")
@@ -62,6 +69,27 @@ check_eq(events(d, "lb.check_unhealthy") + events(d, "lb.check_healthy"), [], "k
 # The registry and the detector run as in the seed (README's worked example: 70 s and 52 s).
 check_near(f["registry_unhealthy_at_s"], 70.0, MS, "k8s crash: the registry still marks it at 70 s")
 check_near(f["detector_alert_at_s"], 52.0, MS, "k8s crash: the detector still alerts at 52 s")
+check_eq(events(d, "k8s.container_restart", "data-service-2"), [], "k8s crash, Never: no restart")
+
+# ---- Kubernetes, crash, restartPolicy Always (the preset's default) ----
+d, s = run("scenarios/failover-crash.json", "k8s-crash-restart", *EXACT, *K8S)
+f = fault(s)
+check_eq(len(events(d, "k8s.container_restart", "data-service-2")), 1, "k8s restart: the kubelet restarts it once")
+check_near(events(d, "k8s.container_restart", "data-service-2")[0], 40.000025, MS,
+           "k8s restart: decided at once (no back-off entry at the first exit)")
+check_near(f["kubelet_restarted_at_s"], 41.000025, MS, "k8s restart: its new process runs 1 s later (container_start_s)")
+check_near(f["lb_excluded_at_s"], 41.00005, MS, "k8s restart: the exit still takes the endpoint out (41 s)")
+check_eq(f["registry_unhealthy_at_s"], None, "k8s restart: the registry never misses its heartbeats")
+check_near(f["registry_recovered_at_s"], 41.00005, MS, "k8s restart: registered again at 41.00005 s")
+check_eq(f["detector_alert_at_s"], None, "k8s restart: the detector's 42 s check finds it up")
+check_near(events(d, "k8s.ready", "data-service-2")[-1], 47.00015, MS, "k8s restart: ready at the 47 s probe")
+check_near(f["lb_readded_at_s"], 48.000175, MS, "k8s restart: back at the balancer 1 s later")
+check_eq(query(d, "SELECT COUNT(*) FROM attempts WHERE instance = 'data-service-2' AND start_s > ? AND start_s < ?",
+               (f["lb_excluded_at_s"] + 1e-6, f["lb_readded_at_s"]))[0][0], 0,
+         "k8s restart: nothing sent to it between its exclusion and its new endpoint")
+check(query(d, "SELECT COUNT(*) FROM attempts WHERE instance = 'data-service-2' AND start_s > ?",
+            (f["lb_readded_at_s"],))[0][0] > 0, "k8s restart: it serves again after 48 s")
+check_eq(s["requests"]["failed"], 0, "k8s restart: no client request fails")
 
 # ---- Kubernetes, hang 40-80 s ----
 d, s = run("scenarios/failover-hang.json", "k8s-hang", *EXACT, *K8S)

@@ -66,6 +66,26 @@ TEST_CASE("readiness: an exiting container is not ready at once; a restarted one
   CHECK(r.record(true));
 }
 
+TEST_CASE("restart back-off: at once, then 10, 20, 40 ... 300 s after the exit; at once again after 600 s up")
+{
+  RestartBackoff b(10, 300);
+  CHECK(b.delay(40) == 0); // first exit: no entry
+  b.restarted(40, 40);     // entry: 10 s, last update 40
+  CHECK(b.delay(45) == 10);
+  b.restarted(45, 55); // 20 s, last update 55
+  CHECK(b.delay(60) == 20);
+  b.restarted(60, 80); // 40
+  CHECK(b.delay(81) == 40);
+  b.restarted(81, 121);  // 80
+  b.restarted(122, 202); // 160
+  b.restarted(203, 363); // 320 -> capped at 300
+  CHECK(b.delay(364) == 300);
+  // Running for more than 2 x 300 s since the last restart (363 s): the entry has expired.
+  CHECK(b.delay(963.5) == 0);
+  b.restarted(963.5, 963.5);
+  CHECK(b.delay(970) == 10);
+}
+
 TEST_CASE("a model extends another: objects merge key by key, the named file wins, its file names it")
 {
   TempDir dir;
@@ -143,6 +163,10 @@ TEST_CASE("the presets: kubernetes and eureka carry their documented defaults")
   CHECK(km.discovery.readiness.failure_threshold == 3);
   CHECK(km.discovery.readiness.success_threshold == 1);
   CHECK(km.discovery.endpoint_propagation_s == 1);
+  CHECK(km.discovery.restart_always);
+  CHECK(km.discovery.restart_backoff_initial_s == 10);
+  CHECK(km.discovery.restart_backoff_max_s == 300);
+  CHECK(km.discovery.container_start_s == 1);
   CHECK_FALSE(km.load_balancer.health_checks);
   CHECK(km.registry.heartbeat_interval_s == 10); // the rest is the seed
 
@@ -186,4 +210,9 @@ TEST_CASE("discovery: bad values are refused with one line each")
         "/discovery/kind: expected \"registry\" when load_balancer.dynamic_discovery is false (static "
         "pools watch no endpoints), got \"kubernetes\"");
   CHECK(one("/parameters/discovery/readiness_probe/period=10").find("unknown key") != std::string::npos);
+  CHECK(one("/parameters/discovery/restart_policy=\"always\"") ==
+        "/parameters/discovery/restart_policy: expected one of \"Always\", \"OnFailure\", \"Never\", got "
+        "\"always\"");
+  CHECK(one("/parameters/discovery/restart_backoff_max_s=5") ==
+        "/parameters/discovery/restart_backoff_max_s: expected number >= restart_backoff_initial_s (10), got 5");
 }
